@@ -114,10 +114,12 @@ export const renderReply = (spec: FakeSpec, request: RecordedRequest, reply: Rep
 
 type Action = "reset" | "stall" | "end"
 
+// Negative positions count from the end: `{ afterEvents: -1 }` is everything but the last event.
 const cutOffset = (cut: Cut, frames: ReadonlyArray<Buffer>, total: number): number => {
-  if ("afterBytes" in cut) return Math.max(0, Math.min(cut.afterBytes, total))
+  if ("afterBytes" in cut) return Math.max(0, Math.min(cut.afterBytes < 0 ? total + cut.afterBytes : cut.afterBytes, total))
+  const count = cut.afterEvents < 0 ? frames.length + cut.afterEvents : cut.afterEvents
   let offset = 0
-  for (const frame of frames.slice(0, Math.max(0, cut.afterEvents))) offset += frame.length
+  for (const frame of frames.slice(0, Math.max(0, count))) offset += frame.length
   return offset
 }
 

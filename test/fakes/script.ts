@@ -4,7 +4,7 @@
  * the content in its own dialect; the delivery options are applied by `fake-server.ts`.
  */
 
-/** A byte or event position in a response body. @category models */
+/** A byte or event position in a response body; negative counts from the end (`-1`: all but the last). @category models */
 export type Cut = { readonly afterEvents: number } | { readonly afterBytes: number }
 
 /**
