@@ -143,6 +143,24 @@ describe("Claude Messages fake", () => {
       })
     ))
 
+  it.scoped("gzip and brotli encoded bodies decode to the same events", () =>
+    withFake(
+      Effect.gen(function*() {
+        const fake = yield* ClaudeFake
+        const reply: Script.Reply = { id: "msg_same", parts: [Script.text("zip me")] }
+        yield* fake.enqueue(reply, { ...reply, encoding: "gzip", chunking: 5 }, { ...reply, encoding: "br" }, { ...Claude.errorReply(500), encoding: "gzip" })
+        const read = Effect.flatMap(Client.postJson(messagesUrl(fake.url), body({ stream: true })), Client.text)
+        const plain = yield* read
+        const gzipped = yield* Client.postJson(messagesUrl(fake.url), body({ stream: true }))
+        expect(gzipped.headers.get("content-encoding")).toBe("gzip")
+        expect(yield* Client.text(gzipped)).toBe(plain)
+        expect(yield* read).toBe(plain)
+        const error = yield* Client.postJson(messagesUrl(fake.url), body())
+        expect(error.status).toBe(500)
+        expect(yield* Client.json(error)).toMatchObject({ type: "error", error: { type: "api_error" } })
+      })
+    ))
+
   it.scoped("a reset after three events breaks the body; a clean early end drops message_stop", () =>
     withFake(
       Effect.gen(function*() {

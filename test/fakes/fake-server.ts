@@ -6,6 +6,7 @@
  */
 import * as Http from "node:http"
 import type { AddressInfo, Socket } from "node:net"
+import * as Zlib from "node:zlib"
 import { Effect } from "effect"
 import type { Chunking, Cut, RecordedRequest, Reply, ScriptEntry } from "./script.js"
 
@@ -166,6 +167,16 @@ export const plan = (frames: ReadonlyArray<Buffer>, chunking: Chunking, limit: n
   return out
 }
 
+// Concatenated gzip members are one valid gzip stream, so each event can be its own member.
+const encode = (frames: ReadonlyArray<Buffer>, encoding: Reply["encoding"]): ReadonlyArray<Buffer> =>
+  encoding === "gzip"
+    ? frames.map((f) => Zlib.gzipSync(f))
+    : encoding === "br"
+      ? [Zlib.brotliCompressSync(Buffer.concat(frames))]
+      : encoding === "deflate"
+        ? [Zlib.deflateSync(Buffer.concat(frames))]
+        : frames
+
 const headerRecord = (headers: Http.IncomingHttpHeaders): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(headers)) {
@@ -214,9 +225,10 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
       return
     }
     if (reply.stall === "before-headers") return
-    const frames = rendered.frames.map((f) => Buffer.from(f, "utf8"))
+    const frames = encode(rendered.frames.map((f) => Buffer.from(f, "utf8")), reply.encoding)
     const total = frames.reduce((n, f) => n + f.length, 0)
     const headers: Record<string, string> = { ...rendered.headers }
+    if (reply.encoding !== undefined) headers["content-encoding"] = reply.encoding
     if (!rendered.stream && headers["content-length"] === undefined) headers["content-length"] = String(total)
     res.writeHead(rendered.status, headers)
     const cut = firstCut(reply, frames, total)

@@ -106,6 +106,8 @@ export interface Reply {
   readonly stall?: Cut | "before-headers"
   /** End the response cleanly at this point, leaving the rest unsent (e.g. no terminal event). */
   readonly end?: Cut
+  /** Compress the body (gzip per event, so a stream still arrives event by event; br and deflate whole). */
+  readonly encoding?: "gzip" | "br" | "deflate"
 }
 
 /** A reply, or a function computing one from the request it answers. @category models */
