@@ -75,6 +75,15 @@ describe("fake-server machinery", () => {
       expect((yield* fake.request(0)).json).toEqual({ say: "f" })
     }))
 
+  it.scoped("a reset before the headers makes fetch itself fail", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeServer.make(echo)
+      yield* fake.enqueue({ reset: "before-headers", delayMs: 5 })
+      const error = yield* Effect.flip(Client.postJson(`${fake.url}/echo`, {}))
+      expect(error._tag).toBe("FetchFailed")
+      expect((yield* fake.requests).length).toBe(1)
+    }))
+
   it.scoped("a script that throws answers 500 instead of hanging", () =>
     Effect.gen(function*() {
       const fake = yield* FakeServer.make(echo)

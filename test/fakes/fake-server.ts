@@ -280,6 +280,8 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
   }
 
   const server = Http.createServer((req, res) => {
+    // A fake lives on real sockets and real time, so the wall clock is the right clock here.
+    const receivedAt = Date.now()
     res.on("error", () => {})
     const chunks: Array<Buffer> = []
     req.on("data", (chunk: Buffer) => chunks.push(chunk))
@@ -297,8 +299,7 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
         headers: headerRecord(req.headers),
         body,
         json: parseJson(body),
-        // A fake lives on real sockets and real time, so the wall clock is the right clock here.
-        receivedAt: Date.now()
+        receivedAt
       }
       if (record) recorded.push(request)
       const ready = waiters.filter((w) => w.index === request.index)

@@ -68,7 +68,7 @@ export interface RecordedRequest {
   readonly body: string
   /** The parsed body, `undefined` when it is not JSON. */
   readonly json: unknown
-  /** Wall-clock arrival time in epoch milliseconds. */
+  /** Wall-clock arrival time (when the request line came in), epoch milliseconds. */
   readonly receivedAt: number
 }
 
