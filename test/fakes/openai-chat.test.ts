@@ -103,6 +103,26 @@ describe("OpenAI-compatible chat fake", () => {
       })
     ))
 
+  it.scoped("renders scripted reasoning as reasoning_content, streamed before the content and in the message", () =>
+    withFake(
+      Effect.gen(function*() {
+        const fake = yield* OpenAiChatFake
+        const reply: Script.Reply = { parts: [Script.reasoning("think"), Script.text("done")], finishReason: "length" }
+        yield* fake.enqueue(reply, reply)
+        const data = chunks(yield* Effect.flatMap(Client.postJson(`${fake.url}/chat/completions`, chatBody({ stream: true })), Client.events))
+        expect(data.map((c) => (typeof c === "string" ? c : c.choices[0]?.delta))).toEqual([
+          { role: "assistant", content: "", refusal: null },
+          { reasoning_content: "think" },
+          { content: "done" },
+          {},
+          "[DONE]"
+        ])
+        expect((data[3] as Chunk).choices[0]?.finish_reason).toBe("length")
+        const body = yield* Effect.flatMap(Client.postJson(`${fake.url}/chat/completions`, chatBody()), Client.json)
+        expect(Client.at(body, "choices", 0)).toMatchObject({ message: { content: "done", reasoning_content: "think" }, finish_reason: "length" })
+      })
+    ))
+
   it.scoped("scripted error: status, OpenAI error body and Retry-After, then back to defaults", () =>
     withFake(
       Effect.gen(function*() {
