@@ -84,6 +84,28 @@ describe("fake-server machinery", () => {
       expect((yield* fake.requests).length).toBe(1)
     }))
 
+  it.scoped("an early end of a JSON body sends a shorter, well-framed body; a reset breaks it", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeServer.make(echo)
+      yield* fake.enqueue({ end: { afterBytes: 5 } }, { reset: { afterBytes: 5 } })
+      const ended = yield* Client.postJson(`${fake.url}/echo`, { say: "hello" })
+      expect(ended.headers.get("content-length")).toBe("5")
+      expect(yield* Client.text(ended)).toBe('{"sai')
+      const reset = yield* Client.postJson(`${fake.url}/echo`, { say: "hello" })
+      expect((yield* Effect.flip(Client.text(reset)))._tag).toBe("FetchFailed")
+    }))
+
+  it.scoped("large streams respect backpressure and arrive whole", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeServer.make(echo)
+      const big = Array.from({ length: 2000 }, (_, i) => `data: ${"x".repeat(1000)} ${i}\n\n`)
+      yield* fake.enqueue({ events: big })
+      const res = yield* Client.postJson(`${fake.url}/echo`, {})
+      const events = yield* Client.events(res)
+      expect(events).toHaveLength(2000)
+      expect(events[1999]?.data.endsWith(" 1999")).toBe(true)
+    }))
+
   it.scoped("a script that throws answers 500 instead of hanging", () =>
     Effect.gen(function*() {
       const fake = yield* FakeServer.make(echo)

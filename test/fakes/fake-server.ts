@@ -227,11 +227,13 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
     if (reply.stall === "before-headers") return
     const frames = encode(rendered.frames.map((f) => Buffer.from(f, "utf8")), reply.encoding)
     const total = frames.reduce((n, f) => n + f.length, 0)
+    const cut = firstCut(reply, frames, total)
     const headers: Record<string, string> = { ...rendered.headers }
     if (reply.encoding !== undefined) headers["content-encoding"] = reply.encoding
-    if (!rendered.stream && headers["content-length"] === undefined) headers["content-length"] = String(total)
+    // A clean early end of a Content-Length body declares the shorter length (a truncated but well-framed body).
+    const length = cut?.action === "end" ? cut.offset : total
+    if (!rendered.stream && headers["content-length"] === undefined) headers["content-length"] = String(length)
     res.writeHead(rendered.status, headers)
-    const cut = firstCut(reply, frames, total)
     const writes = plan(frames, reply.chunking ?? "events", cut?.offset ?? total)
     for (let i = 0; i < writes.length; i++) {
       if (i > 0 && reply.chunkDelayMs !== undefined && reply.chunkDelayMs > 0) await sleep(reply.chunkDelayMs)
@@ -239,8 +241,13 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
       const chunk = writes[i]
       if (chunk !== undefined && !res.write(chunk)) {
         await new Promise<void>((resolve) => {
-          res.once("drain", resolve)
-          res.once("close", resolve)
+          const done = () => {
+            res.off("drain", done)
+            res.off("close", done)
+            resolve()
+          }
+          res.on("drain", done)
+          res.on("close", done)
         })
       }
     }
