@@ -51,9 +51,9 @@ const yamlError = (error: YAML.YAMLError): string => {
 const readYaml = (text: string, file: string): Effect.Effect<{ value: unknown; warnings: Array<string> }, ConfigError> =>
   Effect.suspend(() => {
     const doc = YAML.parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true })
-    if (doc.errors.length > 0) {
-      return Effect.fail(new ConfigError({ path: file, message: doc.errors.map(yamlError).join("\n") }))
-    }
+    const [first] = doc.errors
+    // Later syntax errors are mostly fallout of the first one, so only it is reported.
+    if (first !== undefined) return Effect.fail(new ConfigError({ path: file, message: yamlError(first) }))
     const warnings = doc.warnings.map((w) => yamlError(w).replace(/^invalid YAML/, "YAML warning"))
     return Effect.try({
       try: () => ({ value: doc.toJS({ maxAliasCount: 100 }) as unknown, warnings }),
