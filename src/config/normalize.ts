@@ -116,8 +116,11 @@ const clientKeys = (input: ConfigInput, warn: (w: string) => void): Array<string
   providers.forEach((p, i) => {
     if (p.type !== "config-api-key") {
       warn(`auth.providers[${i}]: ignored, type "${p.type}" is not supported (only config-api-key)`)
-    } else if (keys.length > 0 && p.apiKeys.length > 0) {
-      warn(`auth.providers[${i}].api-keys: ignored, api-keys is set`)
+    } else if (keys.length > 0) {
+      // Only worth a warning when a key would be lost, not when both lists agree.
+      if (p.apiKeys.some((k) => k !== "" && !keys.includes(k))) {
+        warn(`auth.providers[${i}].api-keys: ignored, api-keys is set`)
+      }
     } else {
       legacy.push(...p.apiKeys.filter((k) => k !== ""))
     }
