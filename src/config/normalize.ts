@@ -12,7 +12,7 @@ export interface NormalizeResult {
   readonly warnings: ReadonlyArray<string>
 }
 
-const stripSlash = (url: string): string => url.replace(/\/+$/, "")
+const stripSlash = (url: string): string => url.replace(/[\s/]+$/, "")
 
 const models = (list: ReadonlyArray<ModelAlias>, at: string, warn: (w: string) => void) =>
   list.flatMap((m, i) => {
@@ -68,11 +68,12 @@ const codexKeys = (input: ConfigInput, warn: (w: string) => void): Array<CodexKe
       warn(`${at}: dropped, api-key is empty`)
       return []
     }
-    if (entry.baseUrl === "") {
+    const baseUrl = stripSlash(entry.baseUrl)
+    if (baseUrl === "") {
       warn(`${at}: dropped, base-url is required for Codex API keys`)
       return []
     }
-    return [{ ...entry, baseUrl: stripSlash(entry.baseUrl) }]
+    return [{ ...entry, baseUrl }]
   })
 
 const compatEntries = (entry: OpenAICompatibility, at: string, warn: (w: string) => void): Array<ApiKeyEntry> => {
@@ -93,13 +94,14 @@ const compat = (input: ConfigInput, warn: (w: string) => void): Array<OpenAIComp
   input.openaiCompatibility.flatMap((entry, i) => {
     const at = `openai-compatibility[${i}]`
     const named = entry.name === "" ? at : `${at} (name "${entry.name}")`
-    if (entry.baseUrl === "") {
+    const baseUrl = stripSlash(entry.baseUrl)
+    if (baseUrl === "") {
       warn(`${named}: dropped, base-url is required`)
       return []
     }
     return [{
       ...entry,
-      baseUrl: stripSlash(entry.baseUrl),
+      baseUrl,
       apiKeys: [],
       apiKeyEntries: compatEntries(entry, at, warn),
       models: models(entry.models, at, warn)

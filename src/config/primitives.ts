@@ -99,7 +99,7 @@ const isHttpUrl = (s: string): boolean => {
 /** An http(s) URL, trimmed, without trailing slashes. @category schemas */
 export const HttpUrl = Schema.transform(Str, Schema.String, {
   strict: true,
-  decode: (s) => s.trim().replace(/\/+$/, ""),
+  decode: (s) => s.trim().replace(/[\s/]+$/, ""),
   encode: (s) => s
 }).pipe(Schema.filter(isHttpUrl)).annotations({
   ...expected("an http(s) URL"),
