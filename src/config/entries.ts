@@ -14,7 +14,8 @@ export const key = <S extends Schema.Schema.AnyNoContext, const K extends string
 
 const text = <const K extends string>(name: K) => key(name, Trimmed, () => "")
 
-const listOf = <S extends Schema.Schema.AnyNoContext>(item: S, phrase: string) =>
+/** A list of entries whose "expected" phrase is set. @category constructors */
+export const list = <S extends Schema.Schema.AnyNoContext>(item: S, phrase: string) =>
   Schema.Array(item).annotations(expected(phrase))
 
 /** An upstream model name and the alias clients use for it. @category schemas */
@@ -22,7 +23,7 @@ export const ModelAlias = Schema.Struct({
   name: text("name"),
   alias: text("alias")
 }).annotations(expected("an object with name and alias"))
-/** @category models */
+/** A decoded model alias. @category models */
 export type ModelAlias = Schema.Schema.Type<typeof ModelAlias>
 
 /** One API key of an OpenAI-compatible provider, with its own proxy. @category schemas */
@@ -30,7 +31,7 @@ export const ApiKeyEntry = Schema.Struct({
   apiKey: text("api-key"),
   proxyUrl: text("proxy-url")
 }).annotations(expected("an object with api-key and proxy-url"))
-/** @category models */
+/** A decoded OpenAI-compatible API key entry. @category models */
 export type ApiKeyEntry = Schema.Schema.Type<typeof ApiKeyEntry>
 
 /** A `gemini-api-key` entry: a Gemini API (AI Studio) key. @category schemas */
@@ -40,7 +41,7 @@ export const GeminiKey = Schema.Struct({
   proxyUrl: text("proxy-url"),
   headers: key("headers", StringMap, () => ({}))
 }).annotations(expected("an object with api-key"))
-/** @category models */
+/** A decoded `gemini-api-key` entry. @category models */
 export type GeminiKey = Schema.Schema.Type<typeof GeminiKey>
 
 /** A `claude-api-key` entry: an Anthropic API key, optionally limited to aliased models. @category schemas */
@@ -48,9 +49,9 @@ export const ClaudeKey = Schema.Struct({
   apiKey: text("api-key"),
   baseUrl: text("base-url"),
   proxyUrl: text("proxy-url"),
-  models: key("models", listOf(ModelAlias, "a list of {name, alias} objects"), () => [])
+  models: key("models", list(ModelAlias, "a list of {name, alias} objects"), () => [])
 }).annotations(expected("an object with api-key"))
-/** @category models */
+/** A decoded `claude-api-key` entry. @category models */
 export type ClaudeKey = Schema.Schema.Type<typeof ClaudeKey>
 
 /** A `codex-api-key` entry: an OpenAI key for a Responses endpoint; base-url is required. @category schemas */
@@ -59,7 +60,7 @@ export const CodexKey = Schema.Struct({
   baseUrl: text("base-url"),
   proxyUrl: text("proxy-url")
 }).annotations(expected("an object with api-key and base-url"))
-/** @category models */
+/** A decoded `codex-api-key` entry. @category models */
 export type CodexKey = Schema.Schema.Type<typeof CodexKey>
 
 /** An `openai-compatibility` entry: a named OpenAI-compatible upstream. @category schemas */
@@ -68,10 +69,10 @@ export const OpenAICompatibility = Schema.Struct({
   baseUrl: text("base-url"),
   // Legacy: read, migrated into apiKeyEntries at load, and always empty afterwards.
   apiKeys: key("api-keys", StringList, () => []),
-  apiKeyEntries: key("api-key-entries", listOf(ApiKeyEntry, "a list of {api-key, proxy-url} objects"), () => []),
-  models: key("models", listOf(ModelAlias, "a list of {name, alias} objects"), () => [])
+  apiKeyEntries: key("api-key-entries", list(ApiKeyEntry, "a list of {api-key, proxy-url} objects"), () => []),
+  models: key("models", list(ModelAlias, "a list of {name, alias} objects"), () => [])
 }).annotations(expected("an object with name and base-url"))
-/** @category models */
+/** A decoded `openai-compatibility` entry. @category models */
 export type OpenAICompatibility = Schema.Schema.Type<typeof OpenAICompatibility>
 
 /** A provider of the legacy `auth.providers` block (only config-api-key keys are used). @category schemas */
@@ -85,10 +86,7 @@ export const LegacyAuthProvider = Schema.Struct({
 
 /** The legacy `auth` block. @category schemas */
 export const LegacyAuth = Schema.Struct({
-  providers: key("providers", listOf(LegacyAuthProvider, "a list of provider objects"), () => [])
+  providers: key("providers", list(LegacyAuthProvider, "a list of provider objects"), () => [])
 }).annotations(expected("an object with providers"))
-/** @category models */
+/** The decoded legacy `auth` block. @category models */
 export type LegacyAuth = Schema.Schema.Type<typeof LegacyAuth>
-
-/** Builds a list schema whose "expected" phrase is set. @category constructors */
-export const list = listOf

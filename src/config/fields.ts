@@ -79,11 +79,11 @@ export const ConfigInput = Schema.Struct({
   ),
   auth: Schema.optionalWith(LegacyAuth, { exact: true }).pipe(Schema.fromKey("auth"))
 }).annotations(expected("a mapping of config keys"))
-/** @category models */
+/** config.yaml as written, decoded but not yet normalised. @category models */
 export type ConfigInput = Schema.Schema.Type<typeof ConfigInput>
 
 /** The decoded, normalised config type's schema (no encoding side). @category schemas */
 export const Normalized = Schema.typeSchema(Schema.Struct(fields))
-/** @category models */
+/** The decoded, normalised config. @category models */
 export type Normalized = Schema.Schema.Type<typeof Normalized>
 

@@ -26,10 +26,8 @@ export const describeValue = (value: unknown, secret = false): string => {
   if (value === undefined) return "nothing"
   if (Array.isArray(value)) return "a list"
   if (typeof value === "object") return "an object"
-  if (typeof value === "string") {
-    if (secret) return "a string (value hidden)"
-    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
-  }
+  if (secret) return `a ${typeof value} (value hidden)`
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
   return String(value)
 }
 

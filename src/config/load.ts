@@ -36,7 +36,12 @@ const dropNulls = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(dropNulls)
   if (!isRecord(value)) return value
   const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = dropNulls(v)
+  for (const [k, v] of Object.entries(value)) {
+    // defineProperty, not assignment: a `__proto__` key must stay a plain (unknown) key.
+    if (v !== null && v !== undefined) {
+      Object.defineProperty(out, k, { value: dropNulls(v), enumerable: true, writable: true, configurable: true })
+    }
+  }
   return out
 }
 

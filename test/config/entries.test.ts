@@ -239,3 +239,33 @@ upstream-endpoints:
       ])
     }))
 })
+
+describe("YAML features", () => {
+  it.effect("anchors, aliases and merge keys are resolved", () =>
+    Effect.gen(function*() {
+      const { config, unknownKeys } = yield* parse(`
+x-proxy: &proxy socks5://p:1
+x-common: &common
+  base-url: https://c.example.com
+  proxy-url: *proxy
+claude-api-key:
+  - <<: *common
+    api-key: k1
+  - <<: *common
+    api-key: k2
+`)
+      expect(config.claudeApiKey.map((k) => [k.apiKey, k.baseUrl, k.proxyUrl])).toEqual([
+        ["k1", "https://c.example.com", "socks5://p:1"],
+        ["k2", "https://c.example.com", "socks5://p:1"]
+      ])
+      expect(unknownKeys).toEqual(["x-proxy", "x-common"])
+    }))
+
+  it.effect("a __proto__ key is just an unknown key", () =>
+    Effect.gen(function*() {
+      const { config, unknownKeys } = yield* parse("__proto__: {port: 1}\nremote-management:\n  __proto__: {allow-remote: true}\n")
+      expect(config.port).toBe(8317)
+      expect(config.remoteManagement.allowRemote).toBe(false)
+      expect(unknownKeys).toEqual(["__proto__", "remote-management.__proto__"])
+    }))
+})

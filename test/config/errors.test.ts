@@ -8,7 +8,7 @@ const cases: ReadonlyArray<readonly [string, string]> = [
   ["port: 70000", "port: expected an integer from 1 to 65535, got 70000"],
   ["port: 1.5", "port: expected an integer from 1 to 65535, got 1.5"],
   ["port: 0", "port: expected an integer from 1 to 65535, got 0"],
-  ["gemini-api-key:\n  - api-key: a\n  - api-key: 42", "gemini-api-key[1].api-key: expected a string, got 42"],
+  ["gemini-api-key:\n  - api-key: a\n  - base-url: 42", "gemini-api-key[1].base-url: expected a string, got 42"],
   ["remote-management: [1]", "remote-management: expected an object, got a list"],
   ["quota-exceeded: 3", "quota-exceeded: expected an object, got 3"],
   ["- 1", "the top level: expected a mapping of config keys, got a list"],
@@ -38,7 +38,7 @@ const cases: ReadonlyArray<readonly [string, string]> = [
   ["codex-api-key: 1", "codex-api-key: expected a list of {api-key, base-url, ...} objects, got 1"],
   ["openai-compatibility:\n  - name: 7", "openai-compatibility[0].name: expected a string, got 7"],
   ["openai-compatibility:\n  - api-key-entries: [x]", `openai-compatibility[0].api-key-entries[0]: expected an object with api-key and proxy-url, got "x"`],
-  ["gemini-api-key:\n  - headers: {X-A: 1}", "gemini-api-key[0].headers.X-A: expected a string, got 1"],
+  ["gemini-api-key:\n  - headers: {X-A: 1}", "gemini-api-key[0].headers.X-A: expected a string, got a number (value hidden)"],
   ["auth:\n  providers: {}", "auth.providers: expected a list of provider objects, got an object"]
 ]
 
@@ -57,6 +57,10 @@ describe("error messages name the key path and what was expected", () => {
         .toBe("generative-language-api-key: expected a list of strings, got a string (value hidden)")
       expect(yield* errorOf("gemini-api-key:\n  - headers: secret"))
         .toBe("gemini-api-key[0].headers: expected a mapping of strings, got a string (value hidden)")
+      expect(yield* errorOf("gemini-api-key:\n  - api-key: a\n  - api-key: 42"))
+        .toBe("gemini-api-key[1].api-key: expected a string, got a number (value hidden)")
+      expect(yield* errorOf("remote-management:\n  secret-key: 123456"))
+        .toBe("remote-management.secret-key: expected a string, got a number (value hidden)")
     }))
 
   it.effect("every problem is reported, one line each", () =>
@@ -64,7 +68,7 @@ describe("error messages name the key path and what was expected", () => {
       expect(yield* errorOf("port: x\ndebug: 2\ngemini-api-key:\n  - api-key: 1\n")).toBe([
         `port: expected an integer from 1 to 65535, got "x"`,
         "debug: expected a boolean (true or false), got 2",
-        "gemini-api-key[0].api-key: expected a string, got 1"
+        "gemini-api-key[0].api-key: expected a string, got a number (value hidden)"
       ].join("\n"))
     }))
 
