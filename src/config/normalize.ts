@@ -31,14 +31,14 @@ const geminiKeys = (input: ConfigInput, warn: (w: string) => void): Array<Gemini
     if (entry.apiKey === "") return warn(`${at}: dropped, api-key is empty`)
     if (seen.has(entry.apiKey)) return warn(`${at}: dropped, same api-key as an earlier entry`)
     seen.add(entry.apiKey)
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(entry.headers)) {
+    const headers = Object.entries(entry.headers).flatMap(([name, value]): Array<[string, string]> => {
       const n = name.trim()
       const v = value.trim()
-      if (n === "" || v === "") warn(`${at}.headers: dropped header "${n}", empty name or value`)
-      else headers[n] = v
-    }
-    out.push({ ...entry, baseUrl: stripSlash(entry.baseUrl), headers })
+      if (n !== "" && v !== "") return [[n, v]]
+      warn(`${at}.headers: dropped header "${n}", empty name or value`)
+      return []
+    })
+    out.push({ ...entry, baseUrl: stripSlash(entry.baseUrl), headers: Object.fromEntries(headers) })
   })
   // The legacy key list only adds keys not already configured, as bare entries.
   ;(input.generativeLanguageApiKey ?? []).forEach((raw, i) => {
