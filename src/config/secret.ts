@@ -51,23 +51,31 @@ const replaceSecret = (text: string, doc: YAML.Document, node: YAML.Scalar, hash
   return doc.toString({ lineWidth: 0 })
 }
 
-const writeAtomically = (fs: FileSystem.FileSystem, file: string, text: string) =>
+// Returns false, writing nothing, when the file changed since it was read (an editor saved
+// meanwhile): the caller's next reload hashes the new content instead of losing the edit.
+const writeAtomically = (fs: FileSystem.FileSystem, file: string, before: string, text: string) =>
   Effect.gen(function*() {
     const target = yield* fs.realPath(file)
     const info = yield* fs.stat(target)
     const mode = info.mode & 0o7777
     const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`)
-    yield* Effect.gen(function*() {
+    return yield* Effect.gen(function*() {
       yield* fs.writeFileString(tmp, text, { mode })
       yield* fs.chmod(tmp, mode)
+      if ((yield* fs.readFileString(target)) !== before) {
+        yield* fs.remove(tmp)
+        return false
+      }
       yield* fs.rename(tmp, target)
+      return true
     }).pipe(Effect.tapError(() => fs.remove(tmp).pipe(Effect.ignore)))
   })
 
 /**
  * Replaces a plaintext `remote-management.secret-key` in the file by its bcrypt hash, written
  * atomically with the file's mode; returns whether the file was rewritten.
- * A missing file, an unparsable one or an absent/empty/hashed key leave it untouched.
+ * A missing file, an unparsable one, an absent/empty/hashed key, or a file edited meanwhile
+ * leave it untouched.
  * @category secrets
  */
 export const hashSecretInFile = (file: string): Effect.Effect<boolean, ConfigError, FileSystem.FileSystem> =>
@@ -85,8 +93,7 @@ export const hashSecretInFile = (file: string): Effect.Effect<boolean, ConfigErr
     const plain = node.value.trim()
     if (plain === "" || isBcryptHash(plain)) return false
     const hashed = yield* hashSecret(plain)
-    yield* writeAtomically(fs, file, replaceSecret(text, doc, node, hashed))
-    return true
+    return yield* writeAtomically(fs, file, text, replaceSecret(text, doc, node, hashed))
   }).pipe(
     Effect.mapError((e) =>
       new ConfigError({ path: file, message: `cannot hash remote-management.secret-key in place: ${e.message}` })
