@@ -1,6 +1,6 @@
 /**
  * Turns Schema parse issues into one readable line per problem, keyed by the kebab-case YAML
- * path (`gemini-api-key[1].api-key: expected a string, got 42`), and finds unknown keys.
+ * path (`gemini-api-key[1].base-url: expected a string, got 42`), and finds unknown keys.
  */
 import { Option, SchemaAST } from "effect"
 import type { ParseResult } from "effect"
