@@ -1,0 +1,31 @@
+import { NodeFileSystem } from "@effect/platform-node"
+import { Layer } from "effect"
+import * as ConfigService from "./config/config-service.js"
+import * as ModelRegistry from "./credentials/model-registry.js"
+import * as HttpServer from "./http/server.js"
+import * as AppLog from "./logging/app-log.js"
+import * as Pipeline from "./pipeline/pipeline.js"
+
+/** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
+export interface AppOptions {
+  readonly configFile: string
+  readonly listen?: HttpServer.ListenOptions
+  /** Watch the config file for changes (default true). */
+  readonly watch?: boolean
+  /** Receives log lines meant for stdout (tests collect them). */
+  readonly logOut?: (line: string) => void
+}
+
+/**
+ * Every service of a running server, as one Layer: what `serve` runs and what the
+ * end-to-end tests boot on 127.0.0.1:0.
+ * @category layers
+ */
+export const layer = (options: AppOptions) =>
+  HttpServer.layer(options.listen).pipe(
+    Layer.provideMerge(Pipeline.layer),
+    Layer.provideMerge(ModelRegistry.layer),
+    Layer.provideMerge(ConfigService.layer(options.configFile, options.watch === undefined ? {} : { watch: options.watch })),
+    Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
+    Layer.provideMerge(NodeFileSystem.layer)
+  )

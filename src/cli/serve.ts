@@ -1,0 +1,42 @@
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { Console, Effect, Layer } from "effect"
+import * as App from "../app.js"
+import { ConfigService } from "../config/config-service.js"
+import { HttpListener } from "../http/server.js"
+import { bannerLines } from "./banner.js"
+import { version } from "./version.js"
+
+/** The config file used when `--config` is not given: `config.yaml` in the working directory. @category defaults */
+export const defaultConfigFile = () => path.resolve("config.yaml")
+
+/** Prints the startup banner, with the loud warning when the server is open to the network. @category programs */
+export const printBanner = Effect.gen(function*() {
+  const listener = yield* HttpListener
+  const config = yield* ConfigService
+  const current = config.current()
+  const banner = bannerLines({
+    url: listener.url,
+    host: current.host,
+    configFile: config.file,
+    configExists: fs.existsSync(config.file),
+    config: current,
+    version
+  })
+  yield* Console.log(banner.lines.join("\n"))
+  if (banner.warning) {
+    yield* Console.warn(banner.warning)
+    yield* Effect.logWarning("no client API keys set while listening beyond loopback")
+  }
+})
+
+/**
+ * `cli-proxy-api serve`: runs the server until SIGINT/SIGTERM, which interrupt the main
+ * fiber and so close the listener gracefully (in-flight requests get up to 10 s).
+ * @category programs
+ */
+export const serve = (configFile: string | undefined) =>
+  Layer.launch(Layer.effectDiscard(printBanner).pipe(Layer.provideMerge(App.layer({ configFile: configFile ?? defaultConfigFile() })))).pipe(
+    Effect.catchTag("ConfigError", (e) => Effect.zipRight(Console.error(`config error: ${e.message}`), Effect.fail(e))),
+    Effect.catchTag("ListenError", (e) => Effect.zipRight(Console.error(`error: ${e.message}`), Effect.fail(e)))
+  )

@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from "node:http"
+import { Cause, Exit, Fiber, Runtime } from "effect"
+import type { Config } from "../config/schema.js"
+import type * as AppLog from "../logging/app-log.js"
+import { maskQuery } from "../logging/redact.js"
+import { isStreaming, type ModelCall } from "../pipeline/model-call.js"
+import type * as Pipeline from "../pipeline/pipeline.js"
+import { readBody } from "./body.js"
+import { type ClientKeys, makeClientKeys } from "./client-keys.js"
+import { type Dialect, inferDialect } from "./dialect.js"
+import { ApiError, errors, renderError } from "./errors.js"
+import { corsHeaders, sendError } from "./respond.js"
+import { matchRoute, type Route } from "./routes.js"
+
+/** What the front door needs; all plain values so the hot path runs no Effect until the call. @category models */
+export interface FrontDoorDeps {
+  /** The config in force now; read once per request. */
+  readonly config: () => Config
+  readonly log: AppLog.Service
+  /** The @effect/platform handler for list and info routes. */
+  readonly info: (req: IncomingMessage, res: ServerResponse) => void
+  readonly pipeline: Pipeline.Service
+  readonly runtime: Runtime.Runtime<never>
+}
+
+/** The node:http request handler: CORS, routing, client keys, body limit, dispatch, access log. @category handlers */
+export type FrontDoor = (req: IncomingMessage, res: ServerResponse) => void
+
+const firstHeader = (v: string | ReadonlyArray<string> | undefined) => (typeof v === "string" ? v : v?.[0])
+
+/** Builds the front door. @category constructors */
+export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
+  // client keys are rebuilt only when the config object changes (hot reload swaps it)
+  let keysFor: Config | undefined
+  let keys: ClientKeys = makeClientKeys([])
+  const clientKeys = (config: Config) => {
+    if (config !== keysFor) {
+      keys = makeClientKeys(config.apiKeys)
+      keysFor = config
+    }
+    return keys
+  }
+
+  return (req, res) => {
+    const started = performance.now()
+    const target = req.url ?? "/"
+    let keyLabel = "-"
+    res.on("close", () => {
+      const status = res.headersSent ? res.statusCode : 499
+      const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info"
+      if (!deps.log.enabled(level)) return
+      const ms = (performance.now() - started).toFixed(1)
+      const ip = req.socket.remoteAddress ?? "-"
+      deps.log.write(level, `${req.method} ${maskQuery(target)} ${status} ${ms}ms ${ip} key=${keyLabel}`)
+    })
+    for (const [k, v] of Object.entries(corsHeaders)) res.setHeader(k, v)
+
+    let dialect: Dialect = "openai"
+    try {
+      const q = target.indexOf("?")
+      const pathname = q < 0 ? target : target.slice(0, q)
+      if (req.method === "OPTIONS") {
+        res.writeHead(204).end()
+        return
+      }
+      const route = matchRoute(req.method ?? "GET", pathname, firstHeader(req.headers["user-agent"]))
+      dialect = route?.dialect ?? inferDialect(pathname, req.headers)
+      if (route === undefined) {
+        sendError(res, renderError(dialect, errors.notFound(req.method ?? "GET", pathname)))
+        return
+      }
+      const config = deps.config()
+      const query = new URLSearchParams(q < 0 ? "" : target.slice(q + 1))
+      if (route.kind !== "info" || route.auth) {
+        const check = clientKeys(config).check(req.headers, query)
+        if (check._tag === "Missing") return sendError(res, renderError(dialect, errors.missingKey()))
+        if (check._tag === "Invalid") return sendError(res, renderError(dialect, errors.invalidKey()))
+        if (check._tag === "Accepted") keyLabel = check.keyId
+      }
+      switch (route.kind) {
+        case "info":
+          return deps.info(req, res)
+        case "bad-gemini-action":
+          return sendError(
+            res,
+            renderError(
+              "gemini",
+              new ApiError({
+                status: 404,
+                kind: "not_found",
+                message: route.action === ""
+                  ? `${pathname} not found: expected /v1beta/models/{model}:{generateContent|streamGenerateContent|countTokens}`
+                  : `method ${route.action} is not supported for models/${route.model}`
+              })
+            )
+          )
+        case "model":
+          return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : keyLabel)
+      }
+    } catch (e) {
+      // a bug must never crash the server nor leave the client with an empty 500
+      deps.log.write("error", `request handler failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`)
+      sendError(res, renderError(dialect, errors.internal("the request could not be handled")))
+    }
+  }
+}
+
+const modelCall = (
+  deps: FrontDoorDeps,
+  route: Extract<Route, { kind: "model" }>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: Config,
+  query: URLSearchParams,
+  keyId: string | undefined
+) =>
+  readBody(req, config.maxBodySize, (failure, body) => {
+    if (failure?._tag === "TooLarge") {
+      // the rest of the body is not read: close the connection after answering
+      res.setHeader("connection", "close")
+      return sendError(res, renderError(route.dialect, errors.tooLarge(config.maxBodySize)))
+    }
+    if (failure) return void res.destroy()
+    let json: unknown
+    try {
+      json = body.length === 0 ? undefined : JSON.parse(body.toString("utf8"))
+    } catch (e) {
+      return sendError(res, renderError(route.dialect, errors.malformedJson(e instanceof Error ? e.message : String(e))))
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      return sendError(
+        res,
+        renderError(
+          route.dialect,
+          errors.malformedJson(json === undefined ? "the body is empty" : "the body must be a JSON object")
+        )
+      )
+    }
+    const fields = json as Readonly<Record<string, unknown>>
+    const model = route.pathModel ?? (typeof fields.model === "string" ? fields.model : "")
+    const call: ModelCall = {
+      format: route.format,
+      dialect: route.dialect,
+      ...(route.action ? { action: route.action } : {}),
+      model,
+      stream: isStreaming(route.format, route.action, fields),
+      body,
+      json: fields,
+      headers: req.headers,
+      query,
+      ...(keyId ? { keyId } : {}),
+      config
+    }
+    const fiber = Runtime.runFork(deps.runtime)(deps.pipeline.serve(call, res))
+    // a client that goes away interrupts the call, which aborts the upstream request
+    const onClose = () => {
+      if (!res.writableFinished) Runtime.runFork(deps.runtime)(Fiber.interrupt(fiber))
+    }
+    res.on("close", onClose)
+    fiber.addObserver((exit) => {
+      res.off("close", onClose)
+      if (Exit.isSuccess(exit)) return
+      const failure = Cause.failureOption(exit.cause)
+      if (failure._tag === "Some") return sendError(res, renderError(route.dialect, failure.value))
+      if (Cause.isInterruptedOnly(exit.cause)) return
+      deps.log.write("error", `model call failed: ${Cause.pretty(exit.cause)}`)
+      sendError(res, renderError(route.dialect, errors.internal("the request could not be completed")))
+    })
+  })
+

@@ -1,0 +1,41 @@
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Effect } from "effect"
+import { ModelRegistry } from "../credentials/model-registry.js"
+import { ApiError, renderGemini } from "./errors.js"
+import { claudeModel, endpoints, geminiModel, openAiModel } from "./model-lists.js"
+
+/**
+ * The list and info routes (`/`, model lists), served by @effect/platform. The front door
+ * has already applied CORS and client keys before it hands a request here.
+ * @category routes
+ */
+export const infoApp = HttpRouter.empty.pipe(
+  HttpRouter.get("/", HttpServerResponse.json({ message: "CLI Proxy API Server", endpoints })),
+  HttpRouter.get(
+    "/v1/models",
+    Effect.gen(function*() {
+      const req = yield* HttpServerRequest.HttpServerRequest
+      const models = yield* Effect.flatMap(ModelRegistry, (r) => r.list)
+      return yield* req.headers["user-agent"]?.startsWith("claude-cli")
+        ? HttpServerResponse.json({ data: models.map(claudeModel) })
+        : HttpServerResponse.json({ object: "list", data: models.map(openAiModel) })
+    })
+  ),
+  HttpRouter.get(
+    "/v1beta/models",
+    Effect.flatMap(ModelRegistry, (r) => r.list).pipe(
+      Effect.flatMap((models) => HttpServerResponse.json({ models: models.map(geminiModel) }))
+    )
+  ),
+  HttpRouter.get(
+    "/v1beta/models/:name",
+    Effect.gen(function*() {
+      const { name = "" } = yield* HttpRouter.params
+      const id = name.startsWith("models/") ? name.slice("models/".length) : name
+      const model = yield* Effect.flatMap(ModelRegistry, (r) => r.get(id))
+      if (model) return yield* HttpServerResponse.json(geminiModel(model))
+      const body = renderGemini(new ApiError({ status: 404, kind: "not_found", message: `models/${id} is not found` }))
+      return HttpServerResponse.text(body, { status: 404, contentType: "application/json; charset=utf-8" })
+    })
+  )
+)

@@ -1,0 +1,76 @@
+import type { Dialect } from "./dialect.js"
+
+/** The wire format of a model-call route. @category models */
+export type CallFormat =
+  | "openai-chat"
+  | "openai-completions"
+  | "openai-responses"
+  | "claude"
+  | "claude-count-tokens"
+  | "gemini"
+
+/** Gemini actions reachable under `/v1beta/models/{model}:{action}`. @category models */
+export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens"
+
+/** A matched route: a list/info route served by the platform app, or a model call (hot path). @category models */
+export type Route =
+  | { readonly kind: "info"; readonly dialect: Dialect; readonly auth: boolean }
+  | {
+    readonly kind: "model"
+    readonly dialect: Dialect
+    readonly format: CallFormat
+    /** The model named in the path (Gemini), else read from the body. */
+    readonly pathModel?: string
+    readonly action?: GeminiAction
+  }
+  | { readonly kind: "bad-gemini-action"; readonly dialect: "gemini"; readonly model: string; readonly action: string }
+
+const openAiRoutes: Record<string, CallFormat> = {
+  "/v1/chat/completions": "openai-chat",
+  "/v1/completions": "openai-completions",
+  "/v1/responses": "openai-responses",
+  "/v1/messages": "claude",
+  "/v1/messages/count_tokens": "claude-count-tokens"
+}
+
+const geminiActions: ReadonlyArray<GeminiAction> = ["generateContent", "streamGenerateContent", "countTokens"]
+const isGeminiAction = (s: string): s is GeminiAction => (geminiActions as ReadonlyArray<string>).includes(s)
+
+const decodeSegment = (s: string): string => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s // a malformed escape is kept as written; it will simply name no model
+  }
+}
+
+/** Matches a method and path (trailing slash ignored) to a route, or undefined for 404. @category matching */
+export const matchRoute = (method: string, rawPath: string, userAgent: string | undefined): Route | undefined => {
+  const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath
+  if (method === "GET") {
+    if (path === "/") return { kind: "info", dialect: "openai", auth: false }
+    if (path === "/v1/models") {
+      return { kind: "info", dialect: userAgent?.startsWith("claude-cli") ? "claude" : "openai", auth: true }
+    }
+    if (path === "/v1beta/models" || (path.startsWith("/v1beta/models/") && !path.includes(":"))) {
+      return { kind: "info", dialect: "gemini", auth: true }
+    }
+    return undefined
+  }
+  if (method !== "POST") return undefined
+  const format = openAiRoutes[path]
+  if (format !== undefined) {
+    return { kind: "model", dialect: format.startsWith("claude") ? "claude" : "openai", format }
+  }
+  if (path.startsWith("/v1beta/models/")) {
+    const rest = decodeSegment(path.slice("/v1beta/models/".length))
+    const colon = rest.lastIndexOf(":")
+    const model = colon < 0 ? rest : rest.slice(0, colon)
+    const action = colon < 0 ? "" : rest.slice(colon + 1)
+    if (model === "" || model.includes("/") || !isGeminiAction(action)) {
+      return { kind: "bad-gemini-action", dialect: "gemini", model, action }
+    }
+    return { kind: "model", dialect: "gemini", format: "gemini", pathModel: model, action }
+  }
+  return undefined
+}

@@ -1,0 +1,81 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { Context, type Duration, Effect, Layer } from "effect"
+import * as App from "../../src/app.js"
+import { ConfigService } from "../../src/config/config-service.js"
+import { ModelRegistry } from "../../src/credentials/model-registry.js"
+import { HttpListener } from "../../src/http/server.js"
+
+/** A temp folder for one test, removed when the test's scope closes. */
+export const tempDir = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "cpa-test-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+/** A running server for a test, and what the test needs to talk to and inspect it. */
+export interface TestServer {
+  readonly url: string
+  readonly dir: string
+  readonly configFile: string
+  /** Lines the server logged to stdout so far. */
+  readonly logs: Array<string>
+  readonly config: Context.Tag.Service<ConfigService>
+  readonly registry: Context.Tag.Service<ModelRegistry>
+}
+
+/**
+ * Boots the real server Layer on 127.0.0.1:0 with the given config.yaml text (or no file).
+ * `auth-dir` and `logging-to-file: false` are added unless the text sets them, so a test
+ * never touches the home folder and its log lines are captured.
+ */
+export const startServer = (yaml: string | undefined, options: { readonly drain?: Duration.DurationInput; readonly watch?: boolean } = {}) =>
+  Effect.gen(function*() {
+    const dir = yield* tempDir
+    const configFile = path.join(dir, "config.yaml")
+    if (yaml !== undefined) {
+      const extra = [
+        /^auth-dir:/m.test(yaml) ? "" : `auth-dir: ${JSON.stringify(path.join(dir, "auths"))}`,
+        /^logging-to-file:/m.test(yaml) ? "" : "logging-to-file: false"
+      ].filter((l) => l !== "")
+      fs.writeFileSync(configFile, `${yaml}\n${extra.join("\n")}\n`)
+    }
+    const logs: Array<string> = []
+    const context = yield* Layer.build(
+      App.layer({
+        configFile,
+        listen: { port: 0, host: "127.0.0.1", ...(options.drain ? { drain: options.drain } : {}) },
+        ...(options.watch === undefined ? {} : { watch: options.watch }),
+        logOut: (line) => logs.push(line)
+      })
+    )
+    const listener = Context.get(context, HttpListener)
+    return {
+      url: listener.url,
+      dir,
+      configFile,
+      logs,
+      config: Context.get(context, ConfigService),
+      registry: Context.get(context, ModelRegistry)
+    } satisfies TestServer
+  })
+
+/** Polls (without sleeping the test longer than needed) until `check` holds or 3 s pass. */
+export const eventually = <A>(check: () => A | undefined | false, timeoutMs = 3000) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const v = check()
+      if (v !== undefined && v !== false) return v
+      yield* Effect.sleep("20 millis")
+    }
+    return yield* Effect.dieMessage(`condition not met within ${timeoutMs} ms`)
+  })
+
+/** fetch as an Effect. */
+export const http = (url: string, init?: RequestInit) =>
+  Effect.promise(async () => {
+    const res = await fetch(url, init)
+    const text = await res.text()
+    return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown }
+  })
