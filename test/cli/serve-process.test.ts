@@ -53,7 +53,7 @@ describe("cli-proxy-api serve (process)", () => {
     expect(p.out()).toContain(`auth-dir:    ${path.join(home, ".cli-proxy-api")}`)
     expect(p.out()).toContain("credentials: 0")
     expect(p.out()).toContain("POST /v1/chat/completions")
-    expect(p.err()).toContain("WARNING: no client API keys")
+    await p.waitFor("WARNING: no client API keys")
     expect(fs.statSync(path.join(home, ".cli-proxy-api")).mode & 0o777).toBe(0o700)
     const res = await fetch("http://127.0.0.1:8317/")
     expect(res.status).toBe(200)
