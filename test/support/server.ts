@@ -6,6 +6,7 @@ import * as App from "../../src/app.js"
 import { ConfigService } from "../../src/config/config-service.js"
 import { ModelRegistry } from "../../src/credentials/model-registry.js"
 import { HttpListener } from "../../src/http/server.js"
+import { AppLog } from "../../src/logging/app-log.js"
 
 /** A temp folder for one test, removed when the test's scope closes. */
 export const tempDir = Effect.acquireRelease(
@@ -22,6 +23,7 @@ export interface TestServer {
   readonly logs: Array<string>
   readonly config: Context.Tag.Service<ConfigService>
   readonly registry: Context.Tag.Service<ModelRegistry>
+  readonly appLog: Context.Tag.Service<AppLog>
 }
 
 /**
@@ -56,7 +58,8 @@ export const startServer = (yaml: string | undefined, options: { readonly drain?
       configFile,
       logs,
       config: Context.get(context, ConfigService),
-      registry: Context.get(context, ModelRegistry)
+      registry: Context.get(context, ModelRegistry),
+      appLog: Context.get(context, AppLog)
     } satisfies TestServer
   })
 
