@@ -1,5 +1,5 @@
-import { NodeFileSystem } from "@effect/platform-node"
-import { Layer } from "effect"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as Layer from "effect/Layer"
 import * as ConfigService from "./config/config-service.js"
 import * as ModelRegistry from "./credentials/model-registry.js"
 import * as HttpServer from "./http/server.js"

@@ -1,5 +1,6 @@
-import { Command, Options } from "@effect/cli"
-import { Option } from "effect"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as Option from "effect/Option"
 import { serve } from "./serve.js"
 import { version } from "./version.js"
 

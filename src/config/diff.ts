@@ -2,7 +2,7 @@
  * What changed between two configs, by kebab-case top-level key, and which of those changes
  * only take effect after a restart (for the hot-reload log lines).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Config } from "./schema.js"
 
 /** Top-level keys whose change needs a restart: the listener and the watched credential dir. @category reload */

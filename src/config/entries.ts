@@ -2,7 +2,7 @@
  * Schemas of the list entries in config.yaml: upstream API keys per provider,
  * OpenAI-compatible providers, model aliases and the legacy `auth.providers` block.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { expected, Str, StringList, StringMap, Trimmed } from "./primitives.js"
 
 /** An optional key read from its kebab-case YAML name, with a default when absent. @category constructors */

@@ -2,7 +2,7 @@
  * The keys of config.yaml as schemas: the current keys (shared by the input and the decoded
  * type) and the input form with the legacy keys.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ClaudeKey, CodexKey, GeminiKey, key, LegacyAuth, list, OpenAICompatibility } from "./entries.js"
 import {
   Bool,

@@ -2,7 +2,8 @@
  * Turns Schema parse issues into one readable line per problem, keyed by the kebab-case YAML
  * path (`gemini-api-key[1].base-url: expected a string, got 42`), and finds unknown keys.
  */
-import { Option, SchemaAST } from "effect"
+import * as Option from "effect/Option"
+import * as SchemaAST from "effect/SchemaAST"
 import type { ParseResult } from "effect"
 import { getExpected } from "./primitives.js"
 

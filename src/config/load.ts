@@ -2,8 +2,11 @@
  * Reading config.yaml: YAML text -> validated, normalised Config, with unknown keys and
  * dropped entries reported rather than fatal, and clear messages for everything that is.
  */
-import { FileSystem } from "@effect/platform"
-import { Data, Effect, Either, Schema } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import * as YAML from "yaml"
 import { ConfigInput } from "./fields.js"
 import { formatIssue, unknownKeys as findUnknownKeys } from "./issues.js"

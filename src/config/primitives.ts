@@ -2,7 +2,9 @@
  * Value schemas shared by the config keys: booleans, ports, sizes, URLs, trimmed strings,
  * each annotated with the phrase an error message uses for "what was expected".
  */
-import { Option, ParseResult, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import type { SchemaAST } from "effect"
 
 /** Annotation id holding the "expected ..." phrase of a schema for config error messages. @category annotations */

@@ -3,7 +3,7 @@
  * `max-body-size` and `upstream-endpoints`, decoded to camelCase with documented defaults
  * and the legacy forms folded in.
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ConfigInput, Normalized } from "./fields.js"
 import { normalize } from "./normalize.js"
 

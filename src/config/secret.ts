@@ -2,9 +2,9 @@
  * The management secret (spec/01 §8.3): a plaintext `remote-management.secret-key` is
  * replaced in config.yaml by its bcrypt hash, touching nothing else in the file.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { compare, hash } from "bcryptjs"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
 import * as path from "node:path"
 import * as YAML from "yaml"

@@ -1,4 +1,4 @@
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { Dialect } from "./dialect.js"
 
 /** What went wrong, independent of dialect; each dialect names it its own way. @category models */

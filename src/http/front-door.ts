@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import { Cause, Exit, Fiber, Runtime } from "effect"
+import * as Cause from "effect/Cause"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Runtime from "effect/Runtime"
 import type { Config } from "../config/schema.js"
 import type * as AppLog from "../logging/app-log.js"
 import { maskQuery } from "../logging/redact.js"
@@ -45,7 +48,10 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
     const started = performance.now()
     const target = req.url ?? "/"
     let keyLabel = "-"
+    // one close listener per request: the access line, and aborting a call still running
+    let abort: (() => void) | undefined
     res.on("close", () => {
+      if (abort !== undefined && !res.writableFinished) abort()
       const status = res.headersSent ? res.statusCode : 499
       const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info"
       if (!deps.log.enabled(level)) return
@@ -95,7 +101,9 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
             )
           )
         case "model":
-          return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : keyLabel)
+          return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : keyLabel, (f) => {
+            abort = f
+          })
       }
     } catch (e) {
       // a bug must never crash the server nor leave the client with an empty 500
@@ -112,7 +120,8 @@ const modelCall = (
   res: ServerResponse,
   config: Config,
   query: URLSearchParams,
-  keyId: string | undefined
+  keyId: string | undefined,
+  onAbort: (abort: (() => void) | undefined) => void
 ) =>
   readBody(req, config.maxBodySize, (failure, body) => {
     if (failure?._tag === "TooLarge") {
@@ -151,14 +160,11 @@ const modelCall = (
       ...(keyId ? { keyId } : {}),
       config
     }
-    const fiber = Runtime.runFork(deps.runtime)(deps.pipeline.serve(call, res))
+    const fiber = Runtime.runFork(deps.runtime)(deps.pipeline.serve(call, res), { immediate: true })
     // a client that goes away interrupts the call, which aborts the upstream request
-    const onClose = () => {
-      if (!res.writableFinished) Runtime.runFork(deps.runtime)(Fiber.interrupt(fiber))
-    }
-    res.on("close", onClose)
+    onAbort(() => Runtime.runFork(deps.runtime)(Fiber.interrupt(fiber)))
     fiber.addObserver((exit) => {
-      res.off("close", onClose)
+      onAbort(undefined)
       if (Exit.isSuccess(exit)) return
       const failure = Cause.failureOption(exit.cause)
       if (failure._tag === "Some") return sendError(res, renderError(route.dialect, failure.value))

@@ -1,6 +1,12 @@
 import * as path from "node:path"
 import { inspect } from "node:util"
-import { Cause, Context, Effect, HashMap, Layer, Logger, LogLevel } from "effect"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import { makeRedactor, type Redactor } from "./redact.js"
 import { openRotatingFile, type RotatingFile } from "./rotating-file.js"
 
@@ -33,8 +39,17 @@ export class AppLog extends Context.Tag("cli-proxy-api/AppLog")<AppLog, Service>
 const rank: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 
 const pad = (n: number) => String(n).padStart(2, "0")
-const timestamp = (d: Date) =>
-  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+let stampSecond = -1
+let stampText = ""
+// Local time to the second; formatted once per second, since a busy server logs many lines in each
+const timestamp = (d: Date) => {
+  const second = Math.floor(d.getTime() / 1000)
+  if (second !== stampSecond) {
+    stampSecond = second
+    stampText = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  }
+  return stampText
+}
 
 const levelOf = (l: LogLevel.LogLevel): Level =>
   l._tag === "Debug" || l._tag === "Trace" || l._tag === "All" ? "debug"
@@ -55,21 +70,37 @@ export const make = (initial: LogSettings, out: (line: string) => void = (l) => 
       file = s.toFile ? openRotatingFile({ dir: s.dir }) : undefined
     }
     openFile(initial)
-    yield* Effect.addFinalizer(() => Effect.sync(() => file?.close()))
+    yield* Effect.addFinalizer(() => Effect.sync(() => file?.close())) // runs after the flush below
 
-    const write = (level: Level, message: string) => {
-      if (rank[level] < rank[settings.debug ? "debug" : "info"]) return
-      const line = `[${timestamp(new Date())}] [${level}] ${redact(message)}\n`
+    // Lines are batched and written once per turn of the event loop: one write per burst
+    // instead of one syscall per request line. The finalizer flushes what is left.
+    let pending: Array<string> = []
+    let scheduled = false
+    const flush = () => {
+      scheduled = false
+      if (pending.length === 0) return
+      const text = pending.join("")
+      pending = []
       if (file) {
         try {
-          file.write(line)
+          file.write(text)
           return
         } catch (e) {
-          // a full disk must not lose the line nor crash the server: fall back to stdout
+          // a full disk must not lose the lines nor crash the server: fall back to stdout
           out(`[${timestamp(new Date())}] [error] log file write failed: ${String(e)}\n`)
         }
       }
-      out(line)
+      out(text)
+    }
+    yield* Effect.addFinalizer(() => Effect.sync(flush))
+
+    const write = (level: Level, message: string) => {
+      if (rank[level] < rank[settings.debug ? "debug" : "info"]) return
+      pending.push(`[${timestamp(new Date())}] [${level}] ${redact(message)}\n`)
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
     }
 
     return AppLog.of({
@@ -77,6 +108,7 @@ export const make = (initial: LogSettings, out: (line: string) => void = (l) => 
       enabled: (level) => rank[level] >= rank[settings.debug ? "debug" : "info"],
       configure: (next) =>
         Effect.sync(() => {
+          flush() // lines logged under the old settings go where they were meant to
           if (next.toFile !== settings.toFile || next.dir !== settings.dir) openFile(next)
           redact = makeRedactor(next.secrets)
           settings = next

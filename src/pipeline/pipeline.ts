@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http"
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { ModelRegistry } from "../credentials/model-registry.js"
 import { ApiError, errors } from "../http/errors.js"
 import type { ModelCall } from "./model-call.js"

@@ -78,3 +78,32 @@ describe("config hot reload", () => {
       expect(after.status).toBe(413)
     }))
 })
+
+describe("management secret hashing", () => {
+  it.scopedLive("a plaintext secret-key is replaced by its bcrypt hash at startup and on reload, comments and order kept", () =>
+    Effect.gen(function*() {
+      const { verifySecret } = yield* Effect.promise(() => import("../../src/config/secret.js"))
+      const s = yield* startServer([
+        "# top comment",
+        "port: 8317 # the port",
+        "remote-management:",
+        "  allow-remote: false",
+        "  # the management key",
+        "  secret-key: \"first-secret\"",
+        "api-keys: [k1]"
+      ].join("\n"))
+      const text = fs.readFileSync(s.configFile, "utf8")
+      const hash = /secret-key: "?(\$2[aby]\$10\$[^"\s]+)/.exec(text)?.[1]
+      expect(hash).toBeDefined()
+      expect(yield* verifySecret("first-secret", hash!)).toBe(true)
+      expect(text).toContain("# top comment\nport: 8317 # the port\nremote-management:\n  allow-remote: false\n  # the management key\n")
+      expect(s.config.current().remoteManagement.secretKey).toBe(hash)
+      fs.writeFileSync(s.configFile, text.replace(hash!, "second-secret"))
+      const next = yield* eventually(() => {
+        const h = s.config.current().remoteManagement.secretKey
+        return h !== hash && h.startsWith("$2") ? h : undefined
+      })
+      expect(yield* verifySecret("second-secret", next)).toBe(true)
+      expect(fs.readFileSync(s.configFile, "utf8")).not.toContain("second-secret")
+    }))
+})
