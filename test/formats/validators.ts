@@ -1,0 +1,102 @@
+/** Validity checkers for each dialect's stream (issue 3 point 4). Return a list of violations. */
+import type { SseEvent } from "../../src/formats/sse.js"
+
+type Obj = Record<string, unknown>
+const parse = (e: SseEvent): Obj => JSON.parse(e.data) as Obj
+
+/** Claude: message_start first; blocks contiguous from 0, never overlapping; one message_delta then message_stop last. */
+export const claudeViolations = (events: ReadonlyArray<SseEvent>): Array<string> => {
+  const v: Array<string> = []
+  type State = "init" | "body" | "delta" | "stopped" | "error"
+  let state = "init" as State
+  let open: { index: number; type: string } | undefined
+  let nextIndex = 0
+  events.forEach((e, i) => {
+    const d = parse(e)
+    if (d.type !== e.event) v.push(`${i}: event ${e.event} carries type ${String(d.type)}`)
+    if (state === "stopped" || state === "error") v.push(`${i}: ${e.event} after the end`)
+    if (e.event === "error") {
+      state = "error"
+      return
+    }
+    if (state === "init" && e.event !== "message_start") v.push(`${i}: ${e.event} before message_start`)
+    switch (e.event) {
+      case "message_start":
+        if (state !== "init") v.push(`${i}: second message_start`)
+        if (typeof (d.message as Obj | undefined)?.usage !== "object") v.push(`${i}: message_start without usage`)
+        state = "body"
+        break
+      case "content_block_start": {
+        if (open !== undefined) v.push(`${i}: block started while ${open.index} open`)
+        if (d.index !== nextIndex) v.push(`${i}: block index ${String(d.index)}, expected ${nextIndex}`)
+        if (state !== "body") v.push(`${i}: block after message_delta`)
+        open = { index: nextIndex++, type: String((d.content_block as Obj).type) }
+        break
+      }
+      case "content_block_delta": {
+        const dt = String((d.delta as Obj).type)
+        if (open === undefined || d.index !== open.index) v.push(`${i}: delta for closed block ${String(d.index)}`)
+        else {
+          const ok = { text: ["text_delta"], thinking: ["thinking_delta", "signature_delta"], tool_use: ["input_json_delta"] }[open.type]
+          if (ok !== undefined && !ok.includes(dt)) v.push(`${i}: ${dt} in a ${open.type} block`)
+        }
+        break
+      }
+      case "content_block_stop":
+        if (open === undefined || d.index !== open.index) v.push(`${i}: stop for closed block ${String(d.index)}`)
+        open = undefined
+        break
+      case "message_delta":
+        if (state !== "body") v.push(`${i}: message_delta twice`)
+        if (open !== undefined) v.push(`${i}: message_delta with block ${open.index} open`)
+        if (typeof d.usage !== "object") v.push(`${i}: message_delta without usage`)
+        state = "delta"
+        break
+      case "message_stop":
+        if (state !== "delta") v.push(`${i}: message_stop without message_delta`)
+        state = "stopped"
+        break
+      default:
+        v.push(`${i}: unknown event ${String(e.event)}`)
+    }
+  })
+  if (state !== "stopped" && state !== "error") v.push("stream not terminated")
+  return v
+}
+
+/** OpenAI chat: role first, no null keys, dense stable tool indexes, one finish, `[DONE]` last. */
+export const chatViolations = (events: ReadonlyArray<SseEvent>): Array<string> => {
+  const v: Array<string> = []
+  const last = events[events.length - 1]
+  if (last?.data !== "[DONE]") v.push("[DONE] is not last")
+  if (events.filter((e) => e.data === "[DONE]").length !== 1) v.push("[DONE] not exactly once")
+  const chunks = events.filter((e) => e.data !== "[DONE]").map(parse)
+  const errored = chunks.some((c) => c.error !== undefined)
+  if (errored) {
+    if (chunks[chunks.length - 1]?.error === undefined) v.push("error chunk is not the last")
+    return v
+  }
+  let finishes = 0
+  const toolIds = new Map<number, string>()
+  chunks.forEach((c, i) => {
+    if (c.object !== "chat.completion.chunk") v.push(`${i}: object ${String(c.object)}`)
+    const choice = (c.choices as Array<Obj>)[0] as Obj
+    const delta = choice.delta as Obj
+    if (i === 0 && delta.role !== "assistant") v.push("first chunk lacks role")
+    for (const k of ["content", "reasoning_content", "tool_calls"]) if (k in delta && delta[k] === null) v.push(`${i}: null ${k}`)
+    if (choice.finish_reason !== null) {
+      finishes++
+      if (i !== chunks.length - 1) v.push(`${i}: finish_reason before the last chunk`)
+    }
+    for (const t of (delta.tool_calls as Array<Obj> | undefined) ?? []) {
+      const index = t.index as number
+      if (!toolIds.has(index)) {
+        if (index !== toolIds.size) v.push(`${i}: tool index ${index} not dense`)
+        if (typeof t.id !== "string" || typeof (t.function as Obj).name !== "string") v.push(`${i}: tool ${index} introduced without id/name`)
+        toolIds.set(index, String(t.id))
+      } else if (t.id !== undefined && t.id !== toolIds.get(index)) v.push(`${i}: tool ${index} changed id`)
+    }
+  })
+  if (finishes !== 1) v.push(`finish_reason ${finishes} times`)
+  return v
+}
