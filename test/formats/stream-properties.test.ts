@@ -3,11 +3,12 @@ import fc from "fast-check"
 import { aggregate } from "../../src/formats/aggregate.js"
 import * as ClaudeStream from "../../src/formats/claude/stream.js"
 import type * as IR from "../../src/formats/ir.js"
+import * as GemStream from "../../src/formats/gemini/stream.js"
 import * as ChatStream from "../../src/formats/openai-chat/stream.js"
 import * as Sse from "../../src/formats/sse.js"
-import { runAll } from "../../src/formats/transducer.js"
+import { runAll, type Transducer } from "../../src/formats/transducer.js"
 import { chaoticEvents, interleavedEvents, sequentialEvents } from "./arbitraries.js"
-import { chatViolations, claudeViolations } from "./validators.js"
+import { chatViolations, claudeViolations, geminiViolations } from "./validators.js"
 
 /** What every dialect must keep of a response: merged texts, thinking, tool calls. */
 const project = (r: IR.Response, keepThinking = true) => {
@@ -29,8 +30,8 @@ const project = (r: IR.Response, keepThinking = true) => {
 }
 
 const through = (
-  encoder: () => ReturnType<typeof ClaudeStream.makeEncoder>,
-  decoder: () => ReturnType<typeof ClaudeStream.makeDecoder>,
+  encoder: () => Transducer<IR.StreamEvent, Sse.SseEvent>,
+  decoder: () => Transducer<Sse.SseEvent, IR.StreamEvent>,
   events: ReadonlyArray<IR.StreamEvent>
 ) => {
   const wire = runAll(encoder(), events)
@@ -41,7 +42,15 @@ const through = (
 
 const dialects = [
   { name: "claude", enc: () => ClaudeStream.makeEncoder(), dec: ClaudeStream.makeDecoder, check: claudeViolations, thinking: true },
-  { name: "openai-chat", enc: () => ChatStream.makeEncoder(), dec: ChatStream.makeDecoder, check: chatViolations, thinking: true }
+  { name: "openai-chat", enc: () => ChatStream.makeEncoder(), dec: ChatStream.makeDecoder, check: chatViolations, thinking: true },
+  { name: "gemini", enc: () => GemStream.makeEncoder(), dec: () => GemStream.makeDecoder(), check: (e: ReadonlyArray<Sse.SseEvent>) => geminiViolations(e), thinking: true },
+  {
+    name: "gemini-cli",
+    enc: () => GemStream.makeEncoder({ envelope: true }),
+    dec: () => GemStream.makeDecoder(),
+    check: (e: ReadonlyArray<Sse.SseEvent>) => geminiViolations(e, true),
+    thinking: true
+  }
 ] as const
 
 describe.each(dialects)("$name stream encoder", ({ enc, dec, check, thinking }) => {
@@ -75,5 +84,22 @@ describe.each(dialects)("$name stream encoder", ({ enc, dec, check, thinking }) 
       }),
       { numRuns: 300 }
     )
+  })
+})
+
+describe("validators catch broken streams", () => {
+  it("claude: a delta after the block closed, and a missing message_stop", () => {
+    const ev = (type: string, payload: object = {}) => ({ event: type, data: JSON.stringify({ type, ...payload }) })
+    expect(claudeViolations([
+      ev("message_start", { message: { usage: {} } }),
+      ev("content_block_start", { index: 0, content_block: { type: "text" } }),
+      ev("content_block_stop", { index: 0 }),
+      ev("content_block_delta", { index: 0, delta: { type: "text_delta" } }),
+      ev("message_delta", { usage: {} })
+    ]).length).toBeGreaterThan(1)
+  })
+  it("openai-chat: a finish before the last chunk and no [DONE]", () => {
+    const c = (delta: object, finish: string | null) => ({ data: JSON.stringify({ object: "chat.completion.chunk", choices: [{ delta, finish_reason: finish }] }) })
+    expect(chatViolations([c({ role: "assistant" }, "stop"), c({ content: null }, null)]).length).toBeGreaterThan(2)
   })
 })

@@ -100,3 +100,26 @@ export const chatViolations = (events: ReadonlyArray<SseEvent>): Array<string> =
   if (finishes !== 1) v.push(`finish_reason ${finishes} times`)
   return v
 }
+
+/** Gemini: response fragments; calls whole with object args; finishReason only (and always) on the last fragment. */
+export const geminiViolations = (events: ReadonlyArray<SseEvent>, envelope = false): Array<string> => {
+  const v: Array<string> = []
+  // Errors are never wrapped: `{"error": {...}}` is the same for both clients.
+  const bodies = events.map(parse).map((b) => (envelope && b.error === undefined ? (b.response as Obj) : b))
+  if (bodies.length === 0) return ["empty stream"]
+  const last = bodies[bodies.length - 1] as Obj
+  if (last.error !== undefined) return v
+  bodies.forEach((b, i) => {
+    const cand = (b.candidates as Array<Obj> | undefined)?.[0]
+    if (cand === undefined) return void v.push(`${i}: no candidate`)
+    const parts = ((cand.content as Obj).parts as Array<Obj>)
+    for (const p of parts) {
+      const fc = p.functionCall as Obj | undefined
+      if (fc !== undefined && (typeof fc.args !== "object" || fc.args === null)) v.push(`${i}: functionCall args not an object`)
+    }
+    const isLast = i === bodies.length - 1
+    if ((cand.finishReason !== undefined) !== isLast) v.push(`${i}: finishReason ${isLast ? "missing on" : "before"} the last fragment`)
+    if (!isLast && parts.length === 0) v.push(`${i}: empty fragment`)
+  })
+  return v
+}
