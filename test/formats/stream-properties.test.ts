@@ -5,10 +5,12 @@ import * as ClaudeStream from "../../src/formats/claude/stream.js"
 import type * as IR from "../../src/formats/ir.js"
 import * as GemStream from "../../src/formats/gemini/stream.js"
 import * as ChatStream from "../../src/formats/openai-chat/stream.js"
+import * as RespStream from "../../src/formats/openai-responses/stream.js"
+import * as RespEnc from "../../src/formats/openai-responses/stream-encode.js"
 import * as Sse from "../../src/formats/sse.js"
 import { runAll, type Transducer } from "../../src/formats/transducer.js"
 import { chaoticEvents, interleavedEvents, sequentialEvents } from "./arbitraries.js"
-import { chatViolations, claudeViolations, geminiViolations } from "./validators.js"
+import { chatViolations, claudeViolations, geminiViolations, responsesViolations } from "./validators.js"
 
 /** What every dialect must keep of a response: merged texts, thinking, tool calls. */
 const project = (r: IR.Response, keepThinking = true) => {
@@ -42,6 +44,7 @@ const through = (
 
 const dialects = [
   { name: "claude", enc: () => ClaudeStream.makeEncoder(), dec: ClaudeStream.makeDecoder, check: claudeViolations, thinking: true },
+  { name: "openai-responses", enc: () => RespEnc.makeEncoder(), dec: () => RespStream.makeDecoder(), check: responsesViolations, thinking: true },
   { name: "openai-chat", enc: () => ChatStream.makeEncoder(), dec: ChatStream.makeDecoder, check: chatViolations, thinking: true },
   { name: "gemini", enc: () => GemStream.makeEncoder(), dec: () => GemStream.makeDecoder(), check: (e: ReadonlyArray<Sse.SseEvent>) => geminiViolations(e), thinking: true },
   {

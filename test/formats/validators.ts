@@ -123,3 +123,64 @@ export const geminiViolations = (events: ReadonlyArray<SseEvent>, envelope = fal
   })
   return v
 }
+
+/** Responses: created + in_progress first, items added then done once each with sequential output_index, one terminal event last. */
+export const responsesViolations = (events: ReadonlyArray<SseEvent>): Array<string> => {
+  const v: Array<string> = []
+  const open = new Map<number, { id: string; args: string; text: string }>()
+  let added = 0
+  let doneCount = 0
+  let terminal = false
+  events.forEach((e, i) => {
+    const d = parse(e)
+    if (d.type !== e.event) v.push(`${i}: event ${e.event} carries type ${String(d.type)}`)
+    if (d.sequence_number !== i + 1) v.push(`${i}: sequence_number ${String(d.sequence_number)}`)
+    if (terminal) v.push(`${i}: ${e.event} after the terminal event`)
+    if (i === 0 && e.event !== "response.created" && e.event !== "response.failed") v.push("first event is not response.created")
+    if (i === 1 && e.event !== "response.in_progress" && e.event !== "response.failed") v.push("second event is not response.in_progress")
+    const oi = d.output_index as number
+    switch (e.event) {
+      case "response.output_item.added": {
+        if (oi !== added) v.push(`${i}: output_index ${oi}, expected ${added}`)
+        added++
+        open.set(oi, { id: String((d.item as Obj).id), args: "", text: "" })
+        break
+      }
+      case "response.output_item.done": {
+        if (!open.has(oi)) v.push(`${i}: done for item ${oi} not open`)
+        const o = open.get(oi)
+        const item = d.item as Obj
+        if (o !== undefined && item.type === "function_call" && o.args !== "" && item.arguments !== o.args) v.push(`${i}: arguments differ from deltas`)
+        if (item.type === "function_call" && typeof item.name !== "string") v.push(`${i}: function_call done without name`)
+        open.delete(oi)
+        doneCount++
+        break
+      }
+      case "response.output_text.delta":
+      case "response.reasoning_summary_text.delta":
+      case "response.function_call_arguments.delta":
+      case "response.custom_tool_call_input.delta": {
+        const o = open.get(oi)
+        if (o === undefined || o.id !== d.item_id) v.push(`${i}: delta for item ${oi} not open`)
+        else if (e.event === "response.function_call_arguments.delta") o.args += String(d.delta)
+        if (e.event === "response.reasoning_summary_text.delta" && typeof d.delta !== "string") v.push(`${i}: summary delta lacks delta`)
+        break
+      }
+      case "response.completed":
+      case "response.incomplete":
+      case "response.failed": {
+        terminal = true
+        if (open.size > 0 && e.event !== "response.failed") v.push(`${i}: terminal with ${open.size} items open`)
+        const r = d.response as Obj
+        if (e.event !== "response.failed") {
+          if ((r.output as Array<unknown>).length !== doneCount) v.push(`${i}: output has ${(r.output as Array<unknown>).length} items, ${doneCount} done`)
+          const u = r.usage as Obj
+          if (typeof (u.output_tokens_details as Obj | undefined)?.reasoning_tokens !== "number") v.push(`${i}: usage lacks reasoning_tokens`)
+        }
+        break
+      }
+    }
+  })
+  if (!terminal) v.push("no terminal event")
+  return v
+}
