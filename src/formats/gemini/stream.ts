@@ -32,10 +32,12 @@ export const makeDecoder = (options: DecodeOptions = {}): Transducer<SseEvent, I
   }
   const end = (out: Array<IR.StreamEvent>) => {
     if (ended || !started) return
-    close(out)
     ended = true
     const f = finish ?? { reason: "stop" as const }
-    out.push({ type: "finish", finish: sawTool ? { ...f, reason: "tool_calls" } : f }, { type: "end" })
+    // The finish goes before the last block closes, so encoders can mark a cut-off item.
+    out.push({ type: "finish", finish: sawTool ? { ...f, reason: "tool_calls" } : f })
+    close(out)
+    out.push({ type: "end" })
   }
   return {
     step: (ev) => {

@@ -59,8 +59,8 @@ export const makeDecoder = (): Transducer<SseEvent, IR.StreamEvent> => {
   const end = (out: Array<IR.StreamEvent>) => {
     if (ended) return
     if (!started) return
-    closeAll(out)
     if (!finished) out.push({ type: "finish", finish: { reason: "stop" } })
+    closeAll(out)
     ended = true
     out.push({ type: "end" })
   }
@@ -135,8 +135,9 @@ export const makeDecoder = (): Transducer<SseEvent, IR.StreamEvent> => {
       const native = str(choice?.finish_reason)
       if (native !== undefined && native !== "" && !finished) {
         finished = true
-        closeAll(out)
+        // The finish goes before the blocks close, so encoders can mark cut-off items.
         out.push({ type: "finish", finish: { reason: finishFromWire(native), native } })
+        closeAll(out)
       }
       const usage = obj(chunk.usage)
       if (usage !== undefined) {

@@ -97,9 +97,11 @@ export const makeEncoder = (options: EncodeOptions = {}): Transducer<IR.StreamEv
       emit(out, "response.reasoning_summary_part.added", { item_id: o.id, output_index: outputIndex, summary_index: 0, part: { type: "summary_text", text: "" } })
     } else emit(out, "response.output_item.added", { output_index: outputIndex, item: { ...item, ...(item.type === "function_call" ? { arguments: "" } : { input: "" }) } })
   }
-  const close = (index: number, status: string, out: Array<SseEvent>) => {
+  const close = (index: number, given: string, out: Array<SseEvent>) => {
     const o = open.get(index)
     if (o === undefined) return
+    // Rule 70: an item still open when a length/filter finish is known was cut off.
+    const status = finish !== undefined && statusOf(finish).status === "incomplete" ? "incomplete" : given
     open.delete(index)
     const base = { item_id: o.id, output_index: o.outputIndex }
     if (o.part.type === "text") {
