@@ -121,7 +121,8 @@ export const aggregate = (events: Iterable<IR.StreamEvent>): IR.Response => {
     id,
     model,
     parts,
-    finish: sawTool && f.reason !== "error" ? { ...f, reason: "tool_calls" } : f,
+    // A call seen anywhere turns a plain stop into a tool-call finish (Gemini ends calls with STOP).
+    finish: sawTool && f.reason === "stop" ? { ...f, reason: "tool_calls" } : f,
     ...defined({ created, usage })
   }
 }
