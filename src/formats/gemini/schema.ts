@@ -11,8 +11,16 @@ export const field = (o: JsonObject | undefined, camel: string): Json | undefine
   if (o === undefined) return undefined
   const v = o[camel]
   if (v !== undefined) return v
-  return o[camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())]
+  let snake = SNAKE.get(camel)
+  if (snake === undefined) {
+    snake = camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())
+    SNAKE.set(camel, snake)
+  }
+  return o[snake]
 }
+
+// A memo of a pure function (camel -> snake), not stream state: the hot path reads it per part.
+const SNAKE = new Map<string, string>()
 
 /** Default safety settings, sent only when the client gave none (spec/04 3.12, rule 78). @category safety */
 export const DEFAULT_SAFETY: ReadonlyArray<Json> = [
