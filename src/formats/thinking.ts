@@ -2,7 +2,7 @@
  * The unified thinking table of spec/04 3.8.3 (effort <-> budget) and the model-name
  * suffixes of 3.8.4. Codecs only convert; clamping to a model's range is the provider's.
  */
-import type { Reasoning, ReasoningLevel } from "./ir.js"
+import type { Reasoning, ReasoningLevel, Request } from "./ir.js"
 
 const LEVEL_BUDGET: Readonly<Record<ReasoningLevel, number>> = {
   none: 0,
@@ -126,4 +126,15 @@ export const parseModelSuffix = (name: string): ModelSuffix => {
   const codex = /^(gpt-5-codex)-(low|medium|high)$/.exec(name) ?? /^(gpt-5)-(minimal|low|medium|high)$/.exec(name)
   if (codex !== null) return { model: codex[1] as string, reasoning: { mode: "level", level: codex[2] as ReasoningLevel } }
   return { model: name }
+}
+
+/**
+ * The request with its model's thinking suffix applied: the base model name, and the
+ * suffix's reasoning in place of the body's (the suffix wins, spec/04 3.8.4).
+ * @category conversion
+ */
+export const withModelSuffix = (req: Request): Request => {
+  const { model, reasoning } = parseModelSuffix(req.model)
+  if (reasoning === undefined) return model === req.model ? req : { ...req, model }
+  return { ...req, model, reasoning }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { budgetToLevel, levelToBudget, parseModelSuffix, toBudget, toEffort } from "../../src/formats/thinking.js"
+import { emptyRequest } from "../../src/formats/ir.js"
+import { budgetToLevel, levelToBudget, parseModelSuffix, toBudget, toEffort, withModelSuffix } from "../../src/formats/thinking.js"
 
 describe("unified thinking table (spec/04 3.8.3)", () => {
   it("level <-> budget", () => {
@@ -34,5 +35,14 @@ describe("model-name suffixes (spec/04 3.8.4)", () => {
     ["model(weird)", { model: "model(weird)" }]
   ])("%s", (name, expected) => {
     expect(parseModelSuffix(name)).toEqual(expected)
+  })
+})
+
+describe("withModelSuffix", () => {
+  it("the suffix wins over the body's reasoning", () => {
+    const req = { ...emptyRequest("gemini-2.5-pro(low)"), reasoning: { mode: "budget" as const, budget: 9000 } }
+    expect(withModelSuffix(req)).toMatchObject({ model: "gemini-2.5-pro", reasoning: { mode: "level", level: "low" } })
+    const plain = emptyRequest("gpt-4o")
+    expect(withModelSuffix(plain)).toBe(plain)
   })
 })
