@@ -152,7 +152,7 @@ const encodeThinking = (req: IR.Request, style: "budget" | "level"): JsonObject 
 export const encodeRequest = (req: IR.Request, options: EncodeRequestOptions = {}): JsonObject => {
   const names = geminiNameMap(req)
   const ext = req.extensions.gemini ?? {}
-  const { envelope: _envelope, generationConfig: extGen, ...rest } = ext
+  const { envelope: savedEnvelope, generationConfig: extGen, session_id: sessionId, ...rest } = ext
   const system = req.system.filter((s) => s.position === undefined && !isBillingHeader(s.text))
   const tools = encodeTools(req, names)
   const tc = req.toolChoice
@@ -186,6 +186,8 @@ export const encodeRequest = (req: IR.Request, options: EncodeRequestOptions = {
   })
   const body = compact({
     ...rest,
+    // Only the Code Assist endpoint knows the Gemini CLI session id (spec/04 2.6).
+    session_id: options.envelope === undefined ? undefined : sessionId,
     contents: encodeContents(req, names),
     systemInstruction: system.length > 0 ? { role: "user", parts: system.map((b) => ({ text: b.text })) } : undefined,
     tools: tools.length > 0 ? tools : undefined,
@@ -194,5 +196,6 @@ export const encodeRequest = (req: IR.Request, options: EncodeRequestOptions = {
     safetySettings: req.safetySettings ?? [...DEFAULT_SAFETY]
   })
   if (options.envelope === undefined) return body
-  return compact({ model: req.model, project: options.envelope.project, request: body })
+  const { model: _m, project: _p, ...envelopeRest } = obj(savedEnvelope) ?? {}
+  return compact({ ...envelopeRest, model: req.model, project: options.envelope.project, request: body })
 }

@@ -178,3 +178,16 @@ describe("gemini request", () => {
     expect((out.generationConfig as Record<string, unknown>).thinkingConfig).toEqual({ thinkingLevel: "HIGH", includeThoughts: true })
   })
 })
+
+describe("gemini cli envelope", () => {
+  it("keeps user_prompt_id and session_id for Code Assist, drops session_id for the public API", () => {
+    const f = fixturesOf("gemini").find((x) => x.name === "gemini-cli-code-assist/14.json")
+    if (f === undefined) throw new Error("fixture missing")
+    const ir = right(GemReq.decodeRequest(f.body))
+    expect(ir.model).toBe(f.body.model)
+    const cli = GemEnc.encodeRequest(ir, { envelope: { project: "proj-1" } })
+    expect(cli).toMatchObject({ model: f.body.model, project: "proj-1", user_prompt_id: f.body.user_prompt_id })
+    expect((cli.request as Record<string, unknown>).session_id).toBe((f.body.request as Record<string, unknown>).session_id)
+    expect(GemEnc.encodeRequest(ir)).not.toHaveProperty("session_id")
+  })
+})
