@@ -4,10 +4,10 @@
  * `npx vitest bench --run test/formats/translate.bench.ts`.
  */
 import { bench, describe } from "vitest"
-import { codecs } from "../../src/formats/codecs.js"
-import type * as IR from "../../src/formats/ir.js"
-import * as Sse from "../../src/formats/sse.js"
-import { runAll } from "../../src/formats/transducer.js"
+import { codecs } from "../src/formats/codecs.js"
+import type * as IR from "../src/formats/ir.js"
+import * as Sse from "../src/formats/sse.js"
+import { runAll } from "../src/formats/transducer.js"
 
 const dialects: ReadonlyArray<IR.Dialect> = ["openai-chat", "openai-responses", "claude", "gemini"]
 
