@@ -1,10 +1,13 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as Layer from "effect/Layer"
 import * as ConfigService from "./config/config-service.js"
+import * as CredentialPool from "./credentials/credential-pool.js"
+import * as CredentialSync from "./credentials/credential-sync.js"
 import * as ModelRegistry from "./credentials/model-registry.js"
 import * as HttpServer from "./http/server.js"
 import * as AppLog from "./logging/app-log.js"
 import * as Pipeline from "./pipeline/pipeline.js"
+import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 
 /** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
 export interface AppOptions {
@@ -23,8 +26,9 @@ export interface AppOptions {
  */
 export const layer = (options: AppOptions) =>
   HttpServer.layer(options.listen).pipe(
+    Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Pipeline.layer),
-    Layer.provideMerge(ModelRegistry.layer),
+    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
     Layer.provideMerge(ConfigService.layer(options.configFile, options.watch === undefined ? {} : { watch: options.watch })),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
     Layer.provideMerge(NodeFileSystem.layer)

@@ -39,7 +39,8 @@ export const GeminiKey = Schema.Struct({
   apiKey: text("api-key"),
   baseUrl: text("base-url"),
   proxyUrl: text("proxy-url"),
-  headers: key("headers", StringMap, () => ({}))
+  headers: key("headers", StringMap, () => ({})),
+  models: key("models", list(ModelAlias, "a list of {name, alias} objects"), () => [])
 }).annotations(expected("an object with api-key"))
 /** A decoded `gemini-api-key` entry. @category models */
 export type GeminiKey = Schema.Schema.Type<typeof GeminiKey>
@@ -58,7 +59,8 @@ export type ClaudeKey = Schema.Schema.Type<typeof ClaudeKey>
 export const CodexKey = Schema.Struct({
   apiKey: text("api-key"),
   baseUrl: text("base-url"),
-  proxyUrl: text("proxy-url")
+  proxyUrl: text("proxy-url"),
+  models: key("models", list(ModelAlias, "a list of {name, alias} objects"), () => [])
 }).annotations(expected("an object with api-key and base-url"))
 /** A decoded `codex-api-key` entry. @category models */
 export type CodexKey = Schema.Schema.Type<typeof CodexKey>

@@ -38,7 +38,12 @@ const geminiKeys = (input: ConfigInput, warn: (w: string) => void): Array<Gemini
       warn(`${at}.headers: dropped header "${n}", empty name or value`)
       return []
     })
-    out.push({ ...entry, baseUrl: stripSlash(entry.baseUrl), headers: Object.fromEntries(headers) })
+    out.push({
+      ...entry,
+      baseUrl: stripSlash(entry.baseUrl),
+      headers: Object.fromEntries(headers),
+      models: models(entry.models, at, warn)
+    })
   })
   // The legacy key list only adds keys not already configured, as bare entries.
   ;(input.generativeLanguageApiKey ?? []).forEach((raw, i) => {
@@ -46,7 +51,7 @@ const geminiKeys = (input: ConfigInput, warn: (w: string) => void): Array<Gemini
     if (apiKey === "") return warn(`generative-language-api-key[${i}]: dropped, empty key`)
     if (seen.has(apiKey)) return
     seen.add(apiKey)
-    out.push({ apiKey, baseUrl: "", proxyUrl: "", headers: {} })
+    out.push({ apiKey, baseUrl: "", proxyUrl: "", headers: {}, models: [] })
   })
   return out
 }
@@ -73,7 +78,7 @@ const codexKeys = (input: ConfigInput, warn: (w: string) => void): Array<CodexKe
       warn(`${at}: dropped, base-url is required for Codex API keys`)
       return []
     }
-    return [{ ...entry, baseUrl }]
+    return [{ ...entry, baseUrl, models: models(entry.models, at, warn) }]
   })
 
 const compatEntries = (entry: OpenAICompatibility, at: string, warn: (w: string) => void): Array<ApiKeyEntry> => {

@@ -21,6 +21,8 @@ export class ApiError extends Data.TaggedError("ApiError")<{
   /** OpenAI's `code` field (e.g. `invalid_api_key`). */
   readonly code?: string
   readonly headers?: Readonly<Record<string, string>>
+  /** A body already in the client's dialect (an upstream's own error), written as it is. */
+  readonly raw?: string
 }> {}
 
 /** A rendered error: status, headers and the JSON body text. @category models */
@@ -89,8 +91,20 @@ export const renderGemini = (e: ApiError): string =>
 export const renderError = (dialect: Dialect, e: ApiError): RenderedError => ({
   status: e.status,
   headers: { "content-type": "application/json; charset=utf-8", ...e.headers },
-  body: dialect === "claude" ? renderClaude(e) : dialect === "gemini" ? renderGemini(e) : renderOpenAi(e)
+  body: e.raw ?? (dialect === "claude" ? renderClaude(e) : dialect === "gemini" ? renderGemini(e) : renderOpenAi(e))
 })
+
+/** The error kind that fits an HTTP status. @category rendering */
+export const kindForStatus = (status: number): ErrorKind =>
+  status === 401 ? "authentication"
+  : status === 403 ? "permission"
+  : status === 404 ? "not_found"
+  : status === 413 ? "request_too_large"
+  : status === 429 ? "rate_limit"
+  : status === 408 || status === 504 ? "timeout"
+  : status === 503 || status === 529 ? "overloaded"
+  : status >= 500 ? "api_error"
+  : "invalid_request"
 
 /** Constructors for the errors the front door raises itself. @category constructors */
 export const errors = {

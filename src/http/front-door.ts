@@ -4,6 +4,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
 import type { Config } from "../config/schema.js"
+import type { JsonObject } from "../formats/json.js"
 import type * as AppLog from "../logging/app-log.js"
 import { maskQuery } from "../logging/redact.js"
 import { isStreaming, type ModelCall } from "../pipeline/model-call.js"
@@ -145,7 +146,7 @@ const modelCall = (
         )
       )
     }
-    const fields = json as Readonly<Record<string, unknown>>
+    const fields = json as JsonObject // JSON.parse yields JSON values only
     const model = route.pathModel ?? (typeof fields.model === "string" ? fields.model : "")
     const call: ModelCall = {
       format: route.format,

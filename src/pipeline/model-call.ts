@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http"
 import type { Config } from "../config/schema.js"
+import type { JsonObject } from "../formats/json.js"
 import type { Dialect } from "../http/dialect.js"
 import type { CallFormat, GeminiAction } from "../http/routes.js"
 
@@ -13,7 +14,7 @@ export interface ModelCall {
   readonly stream: boolean
   /** The client's original bytes, forwarded as they are on the passthrough path. */
   readonly body: Buffer
-  readonly json: Readonly<Record<string, unknown>>
+  readonly json: JsonObject
   readonly headers: IncomingHttpHeaders
   readonly query: URLSearchParams
   /** The non-secret id of the client key that authenticated the call. */

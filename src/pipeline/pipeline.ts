@@ -1,10 +1,25 @@
 import type { ServerResponse } from "node:http"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import { CredentialPool } from "../credentials/credential-pool.js"
+import type { NoCredential } from "../credentials/credential-pool.js"
+import type { ProviderKind } from "../credentials/credential.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
-import { ApiError, errors } from "../http/errors.js"
+import { ApiError } from "../http/errors.js"
+import { providers } from "../providers/registry.js"
+import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
+import { type AttemptsError, runAttempts } from "./attempts.js"
+import { clientSide, suffixReasoning } from "./client-side.js"
+import { cooldownError } from "./cooldown-error.js"
+import { countAttempt, respondCount } from "./count-tokens.js"
+import { attempt, type CallPlan, canPassThrough } from "./execute.js"
 import type { ModelCall } from "./model-call.js"
+import { resolveRoute } from "./resolve.js"
+import { respondJson, respondStream } from "./respond.js"
+import { type AttemptError, toApiError } from "./upstream-error.js"
 
 /** The request program: resolve, select, translate, execute, translate back. @category models */
 export interface Service {
@@ -18,24 +33,83 @@ export interface Service {
 /** The pipeline service. @category tags */
 export class Pipeline extends Context.Tag("cli-proxy-api/Pipeline")<Pipeline, Service>() {}
 
-/** Builds the pipeline over the model registry. @category constructors */
+const noCredential = (e: NoCredential) =>
+  new ApiError({ status: 503, kind: "overloaded", message: `no credential is available for model ${e.model} right now` })
+
+/** Builds the pipeline. @category constructors */
 export const make = Effect.gen(function*() {
   const registry = yield* ModelRegistry
-  return Pipeline.of({
-    serve: (call) =>
-      Effect.gen(function*() {
-        const providers = yield* registry.providersFor(call.model)
-        const provider = providers[0]
-        if (provider === undefined) return yield* errors.unknownModel(call.model)
-        // A model is registered only by a credential whose provider has an executor;
-        // reaching this line means a provider registered models without one.
-        return yield* new ApiError({
-          status: 500,
-          kind: "api_error",
-          message: `executor_not_found: no executor registered for provider ${provider}`
-        })
-      })
-  })
+  const pool = yield* CredentialPool
+  const dispatchers = yield* UpstreamDispatchers
+
+  const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
+    switch (e._tag) {
+      case "NoCredential":
+        return noCredential(e)
+      case "AllCoolingDown":
+        return cooldownError(e, plan.client.dialect)
+      case "Exhausted":
+        return toApiError(e.last, sameDialect(e.last.provider))
+      default:
+        return toApiError(e, sameDialect(e.provider))
+    }
+  }
+
+  const serve = (call: ModelCall, res: ServerResponse) =>
+    Effect.gen(function*() {
+      const client = clientSide(call)
+      const route = yield* resolveRoute(call.model, call.config, registry, yield* pool.all)
+      const reasoning = route.reasoning ?? suffixReasoning(call.model, route.model)
+      const counting = call.format === "claude-count-tokens" || call.action === "countTokens"
+      // provider key -> its upstream family, for the candidates of this model
+      const kindOf = new Map<string, ProviderKind>()
+      for (const c of route.candidates.values()) {
+        const cred = yield* pool.get(c.credentialId)
+        if (cred) kindOf.set(c.provider, cred.kind)
+      }
+      // decode the client's request once, and only if some candidate needs a translation
+      const needsIr = counting || [...kindOf.values()].some((k) => !canPassThrough({ client, reasoning }, providers[k]))
+      const ir = needsIr ? client.ir() : undefined
+      if (ir !== undefined && Either.isLeft(ir)) return yield* ir.left
+      const created = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+      const alt = call.query.get("alt") ?? call.query.get("$alt") ?? undefined
+      const plan: CallPlan = {
+        call,
+        client,
+        config: call.config,
+        dispatchers,
+        ir: ir === undefined ? undefined : ir.right,
+        reasoning,
+        context: client.context(created),
+        alt: alt === undefined || alt === "" || alt === "sse" ? undefined : alt
+      }
+      const sameDialect = (providerKey: string) => {
+        const kind = kindOf.get(providerKey)
+        return kind !== undefined && canPassThrough({ client, reasoning }, providers[kind])
+      }
+      const order = yield* pool.providerOrder(route.model, route.providers)
+      const common = {
+        pool,
+        model: route.model,
+        providers: order,
+        candidates: route.candidates,
+        requestRetry: call.config.requestRetry,
+        disableCooling: call.config.disableCooling
+      }
+      if (counting) {
+        const n = yield* runAttempts({ ...common, attempt: (cred, cand) => countAttempt(plan, cred, cand) }).pipe(
+          Effect.mapError(clientError(plan, sameDialect))
+        )
+        return yield* respondCount(plan, n, res)
+      }
+      const outcome = yield* runAttempts({ ...common, attempt: (cred, cand) => attempt(plan, cred, cand) }).pipe(
+        Effect.mapError(clientError(plan, sameDialect))
+      )
+      if (outcome.bytes !== undefined) return yield* respondJson(plan, outcome, res, outcome.bytes)
+      return yield* respondStream(plan, outcome, res)
+    })
+
+  return Pipeline.of({ serve })
 })
 
 /** The pipeline as a Layer. @category layers */

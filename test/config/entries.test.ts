@@ -16,8 +16,8 @@ gemini-api-key:
   - api-key: AIza-2
 `)
       expect(config.geminiApiKey).toEqual([
-        { apiKey: "AIza-1", baseUrl: "https://gl.example.com", proxyUrl: "socks5://p:1080", headers: { "X-Foo": "bar" } },
-        { apiKey: "AIza-2", baseUrl: "", proxyUrl: "", headers: {} }
+        { apiKey: "AIza-1", baseUrl: "https://gl.example.com", proxyUrl: "socks5://p:1080", headers: { "X-Foo": "bar" }, models: [] },
+        { apiKey: "AIza-2", baseUrl: "", proxyUrl: "", headers: {}, models: [] }
       ])
       expect(warnings).toEqual([`gemini-api-key[0].headers: dropped header "X-Empty", empty name or value`])
     }))
@@ -42,9 +42,9 @@ gemini-api-key:
 generative-language-api-key: [k1, " k2 ", k2, k3, ""]
 `)
       expect(config.geminiApiKey).toEqual([
-        { apiKey: "k1", baseUrl: "https://b", proxyUrl: "", headers: {} },
-        { apiKey: "k2", baseUrl: "", proxyUrl: "", headers: {} },
-        { apiKey: "k3", baseUrl: "", proxyUrl: "", headers: {} }
+        { apiKey: "k1", baseUrl: "https://b", proxyUrl: "", headers: {}, models: [] },
+        { apiKey: "k2", baseUrl: "", proxyUrl: "", headers: {}, models: [] },
+        { apiKey: "k3", baseUrl: "", proxyUrl: "", headers: {}, models: [] }
       ])
       expect(warnings).toEqual(["generative-language-api-key[4]: dropped, empty key"])
       expect("generativeLanguageApiKey" in config).toBe(false)
@@ -93,7 +93,7 @@ codex-api-key:
   - api-key: sk-2
   - base-url: https://x
 `)
-      expect(config.codexApiKey).toEqual([{ apiKey: "sk-1", baseUrl: "https://codex.example.com/v1", proxyUrl: "socks5://p:1" }])
+      expect(config.codexApiKey).toEqual([{ apiKey: "sk-1", baseUrl: "https://codex.example.com/v1", proxyUrl: "socks5://p:1", models: [] }])
       expect(warnings).toEqual([
         "codex-api-key[1]: dropped, base-url is required for Codex API keys",
         "codex-api-key[2]: dropped, api-key is empty"

@@ -44,13 +44,14 @@ describe("a Go-version config.yaml", () => {
             apiKey: "AIzaSy...01",
             baseUrl: "https://generativelanguage.googleapis.com",
             proxyUrl: "socks5://proxy.example.com:1080",
-            headers: { "X-Custom-Header": "custom-value" }
+            headers: { "X-Custom-Header": "custom-value" },
+            models: []
           },
-          { apiKey: "AIzaSy...03", baseUrl: "", proxyUrl: "", headers: {} },
-          { apiKey: "AIzaSy...02", baseUrl: "", proxyUrl: "", headers: {} }
+          { apiKey: "AIzaSy...03", baseUrl: "", proxyUrl: "", headers: {}, models: [] },
+          { apiKey: "AIzaSy...02", baseUrl: "", proxyUrl: "", headers: {}, models: [] }
         ],
         codexApiKey: [
-          { apiKey: "sk-atSM...", baseUrl: "https://www.example.com", proxyUrl: "socks5://proxy.example.com:1080" }
+          { apiKey: "sk-atSM...", baseUrl: "https://www.example.com", proxyUrl: "socks5://proxy.example.com:1080", models: [] }
         ],
         claudeApiKey: [
           { apiKey: "sk-atSM...", baseUrl: "", proxyUrl: "", models: [] },

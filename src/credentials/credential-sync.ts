@@ -1,0 +1,83 @@
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import { ConfigService } from "../config/config-service.js"
+import type { Config } from "../config/schema.js"
+import { baseUrlFor } from "../providers/base-url.js"
+import { providers } from "../providers/registry.js"
+import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
+import { getJson } from "../providers/shared/send.js"
+import { credentialsFromConfig } from "./config-credentials.js"
+import type { Credential } from "./credential.js"
+import { CredentialPool } from "./credential-pool.js"
+import { type ModelInfo, ModelRegistry } from "./model-registry.js"
+import { servedModels } from "./served-models.js"
+
+/** How often credentials re-read their upstream's model list. @category constants */
+export const LISTING_INTERVAL = Duration.hours(1)
+
+/**
+ * Keeps the pool and the registry in step with config: every config change re-derives the
+ * API-key credentials and their models; a background fiber asks each upstream what it
+ * serves, at start and hourly, keeping the last good list when a listing fails.
+ * @category programs
+ */
+export const run = Effect.gen(function*() {
+  const config = yield* ConfigService
+  const pool = yield* CredentialPool
+  const registry = yield* ModelRegistry
+  const dispatchers = yield* UpstreamDispatchers
+  const listed = new Map<string, ReadonlyArray<ModelInfo>>()
+  const failing = new Set<string>()
+  let current: ReadonlyArray<Credential> = []
+
+  const register = (c: Credential) => registry.register(c.id, c.provider, servedModels(c, providers[c.kind], listed.get(c.id) ?? []))
+
+  const apply = (cfg: Config) =>
+    Effect.gen(function*() {
+      const next = credentialsFromConfig(cfg)
+      const ids = new Set(next.map((c) => c.id))
+      for (const old of current) if (!ids.has(old.id)) yield* registry.unregister(old.id)
+      yield* pool.sync(next)
+      for (const c of next) yield* register(c)
+      current = next
+    })
+
+  const listOne = (cfg: Config, c: Credential) => {
+    const provider = providers[c.kind]
+    const baseUrl = baseUrlFor(cfg, c, provider)
+    if (provider.listModels === undefined || baseUrl === "") return Effect.void
+    const listing = provider.listModels(c, baseUrl)
+    return getJson(dispatchers.forProxy(effectiveProxy(c.proxyUrl, cfg.proxyUrl)), listing.target).pipe(
+      Effect.timeout("30 seconds"),
+      Effect.flatMap((body) =>
+        Effect.gen(function*() {
+          listed.set(c.id, listing.parse(body))
+          failing.delete(c.id)
+          if (current.some((x) => x.id === c.id)) yield* register(c)
+        })
+      ),
+      Effect.catchAll((e) => {
+        if (failing.has(c.id)) return Effect.void // logged once until it works again
+        failing.add(c.id)
+        const reason = "message" in e ? e.message : "timed out"
+        return Effect.logWarning(`model list of ${c.provider} credential ${c.id} unavailable, keeping the last known list: ${reason}`)
+      })
+    )
+  }
+
+  const listAll = Effect.gen(function*() {
+    const cfg = config.current()
+    yield* Effect.forEach(current, (c) => listOne(cfg, c), { concurrency: 4, discard: true })
+  })
+
+  yield* apply(config.current())
+  // each config change: re-derive, then list the new credentials' models
+  yield* config.changes.pipe(
+    Stream.drop(1),
+    Stream.runForEach((cfg) => Effect.zipRight(apply(cfg), listAll)),
+    Effect.forkScoped
+  )
+  yield* listAll.pipe(Effect.repeat(Schedule.spaced(LISTING_INTERVAL)), Effect.forkScoped)
+})

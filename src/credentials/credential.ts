@@ -1,0 +1,26 @@
+import type { ModelAlias } from "../config/schema.js"
+
+/** The upstream families a credential can belong to. @category models */
+export type ProviderKind = "gemini" | "claude" | "codex" | "openai-compat"
+
+/** One upstream account the proxy can spend: an API key from config (OAuth files join later). @category models */
+export interface Credential {
+  /** Stable id: `<kind>:<12 hex>` for config keys, the file name for auth files. */
+  readonly id: string
+  /** Provider key: `gemini`, `claude`, `codex`, or an OpenAI-compatible provider's lower-cased name. */
+  readonly provider: string
+  readonly kind: ProviderKind
+  readonly label: string
+  /** The key sent upstream; "" for a key-less OpenAI-compatible provider. */
+  readonly apiKey: string
+  /** The entry's own base URL; "" means `upstream-endpoints` or the provider default. */
+  readonly baseUrl: string
+  /** The entry's own proxy; "" means the global `proxy-url`. */
+  readonly proxyUrl: string
+  /** Extra headers set on every request with this credential. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Configured name/alias pairs; empty means the provider's catalogue. */
+  readonly models: ReadonlyArray<ModelAlias>
+  /** The OpenAI-compatible provider's name as configured (for `name://model`). */
+  readonly compatName?: string
+}

@@ -1,0 +1,113 @@
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import type { Config } from "../config/schema.js"
+import type { Credential } from "../credentials/credential.js"
+import type { Candidate } from "../credentials/model-registry.js"
+import type { CodecContext } from "../formats/codecs.js"
+import type * as IR from "../formats/ir.js"
+import { baseUrlFor } from "../providers/base-url.js"
+import type { CallInput, Provider, Target } from "../providers/provider.js"
+import { providers } from "../providers/registry.js"
+import { effectiveProxy, type Service as Dispatchers } from "../providers/shared/dispatchers.js"
+import { header, readAll, send, type UpstreamResponse } from "../providers/shared/send.js"
+import { type ClientSide, encodeFor } from "./client-side.js"
+import type { ModelCall } from "./model-call.js"
+import { type AttemptError, retryHintMs, TransportError, UpstreamError } from "./upstream-error.js"
+
+/** A successful upstream answer, and how the client's answer must be made from it. @category models */
+export interface Outcome {
+  readonly provider: Provider
+  readonly credential: Credential
+  /** Client and upstream speak the same dialect: bytes go back as they came. */
+  readonly passthrough: boolean
+  readonly response: UpstreamResponse
+  /** The whole body, for non-stream calls (read inside the attempt, so a broken body is retried). */
+  readonly bytes: Buffer | undefined
+}
+
+/** What every attempt of one call shares. @category models */
+export interface CallPlan {
+  readonly call: ModelCall
+  readonly client: ClientSide
+  readonly config: Config
+  readonly dispatchers: Dispatchers
+  /** The decoded client request, when some candidate needs a translation. */
+  readonly ir: IR.Request | undefined
+  readonly reasoning: IR.Request["reasoning"]
+  readonly context: CodecContext
+  /** Gemini `alt` other than sse. */
+  readonly alt: string | undefined
+}
+
+/** Whether a provider can take the client's bytes as they are. @category planning */
+export const canPassThrough = (plan: Pick<CallPlan, "client" | "reasoning">, provider: Provider): boolean =>
+  provider.dialect === plan.client.dialect && !plan.client.completions && plan.reasoning === undefined
+
+const body = (plan: CallPlan, provider: Provider, input: CallInput, passthrough: boolean): string | Buffer => {
+  if (passthrough) {
+    const prepared = provider.prepareBody(plan.call.json, input, plan.call.model)
+    return prepared === undefined ? plan.call.body : JSON.stringify(prepared)
+  }
+  // plan.ir is decoded up front whenever a candidate cannot pass through
+  const encoded = encodeFor(plan.ir!, provider.dialect, input.model, input.stream, plan.reasoning, {
+    ...plan.context,
+    ...(provider.kind === "codex" ? { codex: true } : {})
+  })
+  return JSON.stringify(provider.prepareBody(encoded, input, plan.call.model) ?? encoded)
+}
+
+/** The upstream's failure, with its body read and its retry hint parsed. @category errors */
+export const failed = (provider: string, res: UpstreamResponse) =>
+  Effect.gen(function*() {
+    const text = (yield* Effect.orElseSucceed(readAll(res), () => Buffer.alloc(0))).toString("utf8")
+    const now = yield* Clock.currentTimeMillis
+    return yield* new UpstreamError({
+      provider,
+      status: res.status,
+      body: text,
+      contentType: header(res, "content-type"),
+      retryAfterMs: retryHintMs(header(res, "retry-after"), text, now)
+    })
+  })
+
+/** Sends one request to one target through the credential's proxy. @category sending */
+export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined) =>
+  send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload).pipe(
+    Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
+  )
+
+/**
+ * One attempt on one credential: build the upstream request, send it, and for non-stream
+ * calls read the whole answer. Any non-2xx is an UpstreamError for the retry policy.
+ * @category attempts
+ */
+export const attempt = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<Outcome, AttemptError> =>
+  Effect.gen(function*() {
+    const provider = providers[credential.kind]
+    const passthrough = canPassThrough(plan, provider)
+    const input: CallInput = {
+      credential,
+      baseUrl: baseUrlFor(plan.config, credential, provider),
+      model: candidate.upstream,
+      stream: plan.call.stream || provider.alwaysStreams,
+      clientHeaders: plan.call.headers,
+      ...(passthrough && plan.alt !== undefined ? { alt: plan.alt } : {})
+    }
+    const response = yield* sendTo(plan, credential, provider.generate(input), body(plan, provider, input, passthrough))
+    if (response.status < 200 || response.status >= 300) return yield* failed(credential.provider, response)
+    if (plan.call.stream) return { provider, credential, passthrough, response, bytes: undefined }
+    const bytes = yield* readAll(response).pipe(
+      Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
+    )
+    if (provider.alwaysStreams && !bytes.includes("response.completed")) {
+      // spec/02 §5c: a Codex stream that ends before response.completed is a 408, retried elsewhere
+      return yield* new UpstreamError({
+        provider: credential.provider,
+        status: 408,
+        body: "stream error: stream disconnected before completion: stream closed before response.completed",
+        contentType: undefined,
+        retryAfterMs: undefined
+      })
+    }
+    return { provider, credential, passthrough, response, bytes }
+  })
