@@ -15,3 +15,16 @@ export const inferDialect = (pathname: string, headers: IncomingHttpHeaders): Di
   if (headers["x-goog-api-key"] !== undefined || headers["x-goog-api-client"] !== undefined) return "gemini"
   return "openai"
 }
+
+/**
+ * Who is asking for `GET /v1/models`: the Anthropic SDK and Claude Code (`anthropic-version`,
+ * `claude-cli`), `@google/genai` (`x-goog-api-key` / `x-goog-api-client`), or an OpenAI client
+ * (spec/05: one path, three dialects, told apart by headers).
+ * @category inference
+ */
+export const listDialect = (headers: IncomingHttpHeaders): Dialect => {
+  const ua = headers["user-agent"]
+  if (headers["anthropic-version"] !== undefined || (typeof ua === "string" && ua.startsWith("claude-cli"))) return "claude"
+  if (headers["x-goog-api-key"] !== undefined || headers["x-goog-api-client"] !== undefined) return "gemini"
+  return "openai"
+}

@@ -11,7 +11,7 @@ import { isStreaming, type ModelCall } from "../pipeline/model-call.js"
 import type * as Pipeline from "../pipeline/pipeline.js"
 import { readBody } from "./body.js"
 import { type ClientKeys, makeClientKeys } from "./client-keys.js"
-import { type Dialect, inferDialect } from "./dialect.js"
+import { type Dialect, inferDialect, listDialect } from "./dialect.js"
 import { ApiError, errors, renderError } from "./errors.js"
 import { corsHeaders, sendError } from "./respond.js"
 import { matchRoute, type Route } from "./routes.js"
@@ -30,7 +30,6 @@ export interface FrontDoorDeps {
 /** The node:http request handler: CORS, routing, client keys, body limit, dispatch, access log. @category handlers */
 export type FrontDoor = (req: IncomingMessage, res: ServerResponse) => void
 
-const firstHeader = (v: string | ReadonlyArray<string> | undefined) => (typeof v === "string" ? v : v?.[0])
 
 /** Builds the front door. @category constructors */
 export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
@@ -70,7 +69,7 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
         res.writeHead(204).end()
         return
       }
-      const route = matchRoute(req.method ?? "GET", pathname, firstHeader(req.headers["user-agent"]))
+      const route = matchRoute(req.method ?? "GET", pathname, listDialect(req.headers))
       dialect = route?.dialect ?? inferDialect(pathname, req.headers)
       if (route === undefined) {
         sendError(res, renderError(dialect, errors.notFound(req.method ?? "GET", pathname)))
@@ -78,7 +77,9 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       }
       const config = deps.config()
       const query = new URLSearchParams(q < 0 ? "" : target.slice(q + 1))
-      if (route.kind !== "info" || route.auth) {
+      // the probe and the websocket refusal reveal nothing; everything else needs a key
+      const open = (route.kind === "info" && !route.auth) || route.kind === "hello" || route.kind === "upgrade-required"
+      if (!open) {
         const check = clientKeys(config).check(req.headers, query)
         if (check._tag === "Missing") return sendError(res, renderError(dialect, errors.missingKey()))
         if (check._tag === "Invalid") return sendError(res, renderError(dialect, errors.invalidKey()))
@@ -87,6 +88,17 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       switch (route.kind) {
         case "info":
           return deps.info(req, res)
+        case "hello":
+          res.writeHead(200, { "content-length": 0 }).end()
+          return
+        case "upgrade-required":
+          return sendError(
+            res,
+            renderError(
+              "openai",
+              new ApiError({ status: 426, kind: "invalid_request", message: "WebSocket is not supported on /v1/responses; use HTTP (POST /v1/responses)" })
+            )
+          )
         case "bad-gemini-action":
           return sendError(
             res,

@@ -3,8 +3,9 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import { ModelRegistry } from "../credentials/model-registry.js"
-import { ApiError, renderGemini } from "./errors.js"
-import { claudeModel, endpoints, geminiModel, openAiModel } from "./model-lists.js"
+import { listDialect } from "./dialect.js"
+import { ApiError, renderError, renderGemini } from "./errors.js"
+import { claudeList, claudeModel, endpoints, geminiModel, openAiModel } from "./model-lists.js"
 
 /**
  * The list and info routes (`/`, model lists), served by @effect/platform. The front door
@@ -18,9 +19,32 @@ export const infoApp = HttpRouter.empty.pipe(
     Effect.gen(function*() {
       const req = yield* HttpServerRequest.HttpServerRequest
       const models = yield* Effect.flatMap(ModelRegistry, (r) => r.list)
-      return yield* req.headers["user-agent"]?.startsWith("claude-cli")
-        ? HttpServerResponse.json({ data: models.map(claudeModel) })
-        : HttpServerResponse.json({ object: "list", data: models.map(openAiModel) })
+      switch (listDialect(req.headers)) {
+        case "claude":
+          return yield* HttpServerResponse.json(claudeList(models))
+        case "gemini":
+          return yield* HttpServerResponse.json({ models: models.map(geminiModel) })
+        case "openai":
+          return yield* HttpServerResponse.json({ object: "list", data: models.map(openAiModel) })
+      }
+    })
+  ),
+  HttpRouter.get(
+    "/v1/models/:name",
+    Effect.gen(function*() {
+      const req = yield* HttpServerRequest.HttpServerRequest
+      const dialect = listDialect(req.headers)
+      const { name = "" } = yield* HttpRouter.params
+      const id = name.startsWith("models/") ? name.slice("models/".length) : name
+      const model = yield* Effect.flatMap(ModelRegistry, (r) => r.get(id))
+      if (model === undefined) {
+        const e = new ApiError({ status: 404, kind: "not_found", message: `model ${id} is not available` })
+        const rendered = renderError(dialect, e)
+        return HttpServerResponse.text(rendered.body, { status: 404, contentType: "application/json; charset=utf-8" })
+      }
+      return yield* HttpServerResponse.json(
+        dialect === "claude" ? claudeModel(model) : dialect === "gemini" ? geminiModel(model) : openAiModel(model)
+      )
     })
   ),
   HttpRouter.get(

@@ -8,11 +8,27 @@ export const openAiModel = (m: ModelInfo) => ({
   owned_by: m.ownedBy
 })
 
-/** One model in the Claude-style list the Go version serves to `claude-cli` user agents. @category shapes */
+/**
+ * One model in Anthropic's list shape (`type: "model"`, `display_name`, `created_at`), with the
+ * OpenAI fields the Go version's Claude-style list had, for clients of either.
+ * @category shapes
+ */
 export const claudeModel = (m: ModelInfo) => ({
-  ...openAiModel(m),
-  ...(m.type ? { type: m.type } : {}),
-  ...(m.displayName ? { display_name: m.displayName } : {})
+  type: "model" as const,
+  id: m.id,
+  display_name: m.displayName ?? m.id,
+  created_at: new Date((m.created ?? 0) * 1000).toISOString(),
+  object: "model" as const,
+  ...(m.created !== undefined && m.created > 0 ? { created: m.created } : {}),
+  owned_by: m.ownedBy
+})
+
+/** Anthropic's paginated list envelope (everything on one page). @category shapes */
+export const claudeList = (models: ReadonlyArray<ModelInfo>) => ({
+  data: models.map(claudeModel),
+  has_more: false,
+  first_id: models[0]?.id ?? null,
+  last_id: models[models.length - 1]?.id ?? null
 })
 
 /** One model in Gemini shape (`models/<id>` for Gemini models, bare ids otherwise). @category shapes */
@@ -37,5 +53,6 @@ export const endpoints: ReadonlyArray<string> = [
   "GET /v1beta/models",
   "POST /v1beta/models/{model}:generateContent",
   "POST /v1beta/models/{model}:streamGenerateContent",
-  "POST /v1beta/models/{model}:countTokens"
+  "POST /v1beta/models/{model}:countTokens",
+  "POST /v1/models/{model}:generateContent|streamGenerateContent|countTokens"
 ]

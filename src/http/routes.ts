@@ -24,6 +24,10 @@ export type Route =
     readonly action?: GeminiAction
   }
   | { readonly kind: "bad-gemini-action"; readonly dialect: "gemini"; readonly model: string; readonly action: string }
+  /** Claude Code's reachability probe. */
+  | { readonly kind: "hello"; readonly dialect: Dialect }
+  /** Codex tries a websocket on GET /v1/responses first; 426 sends it back to HTTP. */
+  | { readonly kind: "upgrade-required"; readonly dialect: Dialect }
 
 const openAiRoutes: Record<string, CallFormat> = {
   "/v1/chat/completions": "openai-chat",
@@ -45,16 +49,18 @@ const decodeSegment = (s: string): string => {
 }
 
 /** Matches a method and path (trailing slash ignored) to a route, or undefined for 404. @category matching */
-export const matchRoute = (method: string, rawPath: string, userAgent: string | undefined): Route | undefined => {
+export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Route | undefined => {
   const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath
+  if (method === "HEAD" && path === "/api/hello") return { kind: "hello", dialect: "claude" }
   if (method === "GET") {
     if (path === "/") return { kind: "info", dialect: "openai", auth: false }
-    if (path === "/v1/models") {
-      return { kind: "info", dialect: userAgent?.startsWith("claude-cli") ? "claude" : "openai", auth: true }
+    if (path === "/v1/models" || (path.startsWith("/v1/models/") && !path.includes(":"))) {
+      return { kind: "info", dialect: listAs, auth: true }
     }
     if (path === "/v1beta/models" || (path.startsWith("/v1beta/models/") && !path.includes(":"))) {
       return { kind: "info", dialect: "gemini", auth: true }
     }
+    if (path === "/v1/responses") return { kind: "upgrade-required", dialect: "openai" }
     return undefined
   }
   if (method !== "POST") return undefined
@@ -62,8 +68,10 @@ export const matchRoute = (method: string, rawPath: string, userAgent: string | 
   if (format !== undefined) {
     return { kind: "model", dialect: format.startsWith("claude") ? "claude" : "openai", format }
   }
-  if (path.startsWith("/v1beta/models/")) {
-    const rest = decodeSegment(path.slice("/v1beta/models/".length))
+  // genai 3.x uses /v1/models/{m}:{action}; 2.x and the Gemini CLI /v1beta (spec/05)
+  const geminiPrefix = path.startsWith("/v1beta/models/") ? "/v1beta/models/" : path.startsWith("/v1/models/") ? "/v1/models/" : undefined
+  if (geminiPrefix !== undefined) {
+    const rest = decodeSegment(path.slice(geminiPrefix.length))
     const colon = rest.lastIndexOf(":")
     const model = colon < 0 ? rest : rest.slice(0, colon)
     const action = colon < 0 ? "" : rest.slice(colon + 1)

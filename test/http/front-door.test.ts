@@ -43,13 +43,25 @@ describe("front door", () => {
           { id: "claude-sonnet-4-5", object: "model", owned_by: "anthropic" }
         ]
       })
-      const claude = (yield* http(`${s.url}/v1/models`, { headers: { "user-agent": "claude-cli/2.0.30 (external, cli)" } })).json()
-      expect(claude).toEqual({
+      const claudeCli = (yield* http(`${s.url}/v1/models`, { headers: { "user-agent": "claude-cli/2.0.30 (external, cli)" } })).json()
+      const sdk = (yield* http(`${s.url}/v1/models?limit=20`, { headers: { "anthropic-version": "2026-10-21" } })).json()
+      expect(sdk).toEqual(claudeCli)
+      expect(sdk).toEqual({
         data: [
-          { id: "gemini-2.5-pro", object: "model", created: 1750000000, owned_by: "google", type: "gemini", display_name: "Gemini 2.5 Pro" },
-          { id: "claude-sonnet-4-5", object: "model", owned_by: "anthropic", type: "claude", display_name: "Claude Sonnet 4.5" }
-        ]
+          { type: "model", id: "gemini-2.5-pro", display_name: "Gemini 2.5 Pro", created_at: "2025-06-15T15:06:40.000Z", object: "model", created: 1750000000, owned_by: "google" },
+          { type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "1970-01-01T00:00:00.000Z", object: "model", owned_by: "anthropic" }
+        ],
+        has_more: false,
+        first_id: "gemini-2.5-pro",
+        last_id: "claude-sonnet-4-5"
       })
+      const genai3 = (yield* http(`${s.url}/v1/models`, { headers: { "x-goog-api-key": "k" } })).json() as { models: Array<{ name: string }> }
+      expect(genai3.models.map((m) => m.name)).toEqual(["models/gemini-2.5-pro", "claude-sonnet-4-5"])
+      const retrieve = yield* http(`${s.url}/v1/models/claude-sonnet-4-5`)
+      expect(retrieve.json()).toEqual({ id: "claude-sonnet-4-5", object: "model", owned_by: "anthropic" })
+      const missingOne = yield* http(`${s.url}/v1/models/nope`, { headers: { "anthropic-version": "2023-06-01" } })
+      expect(missingOne.status).toBe(404)
+      expect(missingOne.json()).toMatchObject({ type: "error", error: { type: "not_found_error" } })
       const gemini = (yield* http(`${s.url}/v1beta/models`)).json() as { models: Array<{ name: string }> }
       expect(gemini.models.map((m) => m.name)).toEqual(["models/gemini-2.5-pro", "claude-sonnet-4-5"])
       expect(gemini.models[0]).toMatchObject({ version: "2.5", inputTokenLimit: 1048576, supportedGenerationMethods: ["generateContent", "countTokens"] })
@@ -59,6 +71,32 @@ describe("front door", () => {
       const missing = yield* http(`${s.url}/v1beta/models/foo`)
       expect(missing.status).toBe(404)
       expect(missing.json()).toEqual({ error: { code: 404, message: "models/foo is not found", status: "NOT_FOUND" } })
+    }))
+
+  it.scopedLive("Claude Code's HEAD /api/hello is 200 and Codex's websocket attempt on /v1/responses is 426", () =>
+    Effect.gen(function*() {
+      const s = yield* startServer(keyed)
+      const hello = yield* http(`${s.url}/api/hello`, { method: "HEAD" })
+      expect(hello.status).toBe(200)
+      // a real websocket handshake, as Codex sends it (fetch cannot send Upgrade)
+      const { request } = yield* Effect.promise(() => import("node:http"))
+      const u = new URL(s.url)
+      const ws = yield* Effect.async<{ status: number; body: string }>((resume) => {
+        const req = request({
+          host: u.hostname,
+          port: Number(u.port),
+          path: "/v1/responses",
+          headers: { authorization: "Bearer k1", connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" }
+        }, (r) => {
+          let body = ""
+          r.on("data", (d) => (body += d))
+          r.on("end", () => resume(Effect.succeed({ status: r.statusCode ?? 0, body })))
+        })
+        req.on("upgrade", () => resume(Effect.succeed({ status: 101, body: "" })))
+        req.end()
+      })
+      expect(ws.status).toBe(426)
+      expect(JSON.parse(ws.body)).toMatchObject({ error: { type: "invalid_request_error" } })
     }))
 
   it.scopedLive("OPTIONS is answered 204 with CORS on any path, before authentication", () =>
