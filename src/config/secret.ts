@@ -5,9 +5,9 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import { compare, hash } from "bcryptjs"
 import * as Effect from "effect/Effect"
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
-import * as path from "node:path"
+import { createHash, timingSafeEqual } from "node:crypto"
 import * as YAML from "yaml"
+import { writeAtomically } from "../store/atomic-write.js"
 import { ConfigError } from "./load.js"
 
 /** bcrypt cost used for the management key, as the Go version. @category constants */
@@ -51,25 +51,10 @@ const replaceSecret = (text: string, doc: YAML.Document, node: YAML.Scalar, hash
   return doc.toString({ lineWidth: 0 })
 }
 
-// Returns false, writing nothing, when the file changed since it was read (an editor saved
-// meanwhile): the caller's next reload hashes the new content instead of losing the edit.
-const writeAtomically = (fs: FileSystem.FileSystem, file: string, before: string, text: string) =>
-  Effect.gen(function*() {
-    const target = yield* fs.realPath(file)
-    const info = yield* fs.stat(target)
-    const mode = info.mode & 0o7777
-    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`)
-    return yield* Effect.gen(function*() {
-      yield* fs.writeFileString(tmp, text, { mode })
-      yield* fs.chmod(tmp, mode)
-      if ((yield* fs.readFileString(target)) !== before) {
-        yield* fs.remove(tmp)
-        return false
-      }
-      yield* fs.rename(tmp, target)
-      return true
-    }).pipe(Effect.tapError(() => fs.remove(tmp).pipe(Effect.ignore)))
-  })
+// Keeps the file's own mode; returns false, writing nothing, when the file changed since it
+// was read (an editor saved meanwhile): the next reload hashes the new content instead.
+const rewrite = (fs: FileSystem.FileSystem, file: string, before: string, text: string) =>
+  Effect.flatMap(fs.stat(file), (info) => writeAtomically(file, text, { mode: info.mode & 0o7777, expect: before }))
 
 /**
  * Replaces a plaintext `remote-management.secret-key` in the file by its bcrypt hash, written
@@ -93,7 +78,7 @@ export const hashSecretInFile = (file: string): Effect.Effect<boolean, ConfigErr
     const plain = node.value.trim()
     if (plain === "" || isBcryptHash(plain)) return false
     const hashed = yield* hashSecret(plain)
-    return yield* writeAtomically(fs, file, text, replaceSecret(text, doc, node, hashed))
+    return yield* rewrite(fs, file, text, replaceSecret(text, doc, node, hashed))
   }).pipe(
     Effect.mapError((e) =>
       new ConfigError({ path: file, message: `cannot hash remote-management.secret-key in place: ${e.message}` })
