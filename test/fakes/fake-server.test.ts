@@ -106,6 +106,22 @@ describe("fake-server machinery", () => {
       expect(events[1999]?.data.endsWith(" 1999")).toBe(true)
     }))
 
+  it.scoped("closed(n) tells a response sent in full from a connection the client dropped", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeServer.make(echo)
+      yield* fake.enqueue({}, { stall: "before-headers" })
+      yield* Effect.flatMap(Client.postJson(`${fake.url}/echo`, { say: "x" }), Client.text)
+      expect((yield* fake.closed(0)).complete).toBe(true)
+      const abort = new AbortController()
+      yield* Effect.fork(Client.postJson(`${fake.url}/echo`, {}, { signal: abort.signal }))
+      yield* fake.request(1)
+      const aborted = Date.now()
+      abort.abort()
+      const closed = yield* fake.closed(1)
+      expect(closed.complete).toBe(false)
+      expect(closed.at - aborted).toBeLessThan(1000)
+    }))
+
   it.scoped("a script that throws answers 500 instead of hanging", () =>
     Effect.gen(function*() {
       const fake = yield* FakeServer.make(echo)

@@ -49,6 +49,8 @@ export interface Running {
   readonly waitForRequest: (index: number) => Promise<RecordedRequest>
   /** Calls back once the request of that index has arrived; returns a canceller. */
   readonly onRequest: (index: number, callback: (request: RecordedRequest) => void) => () => void
+  /** Calls back once the response to the request of that index has closed; returns a canceller. */
+  readonly onClosed: (index: number, callback: (closed: Closed) => void) => () => void
   readonly enqueue: (...entries: ReadonlyArray<ScriptEntry>) => void
   readonly setFallback: (entry: ScriptEntry | undefined) => void
   /** Scripted replies not consumed yet. */
@@ -59,6 +61,14 @@ export interface Running {
   readonly close: () => Promise<void>
 }
 
+/** How the response to a request ended. @category models */
+export interface Closed {
+  /** Wall-clock time the response closed, epoch milliseconds. */
+  readonly at: number
+  /** `false` when the connection went away before the whole response was sent (client abort, stall, reset). */
+  readonly complete: boolean
+}
+
 /** The Effect face of a fake, provided by each fake's Context.Tag. @category models */
 export interface Service {
   readonly url: string
@@ -66,6 +76,8 @@ export interface Service {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
   /** Waits for the request of that 0-based index. */
   readonly request: (index: number) => Effect.Effect<RecordedRequest>
+  /** Waits until the response to the request of that index has closed (sent in full, or the connection dropped). */
+  readonly closed: (index: number) => Effect.Effect<Closed>
   readonly enqueue: (...entries: ReadonlyArray<ScriptEntry>) => Effect.Effect<void>
   readonly setFallback: (entry: ScriptEntry | undefined) => Effect.Effect<void>
   readonly pending: Effect.Effect<number>
@@ -202,6 +214,8 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
   let arrived = 0
   let queue: Array<ScriptEntry> = []
   let waiters: Array<{ readonly index: number; readonly callback: (r: RecordedRequest) => void }> = []
+  let closings = new Map<number, Closed>()
+  let closeWaiters: Array<{ readonly index: number; readonly callback: (c: Closed) => void }> = []
   let closed = false
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -309,6 +323,14 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
         receivedAt
       }
       if (record) recorded.push(request)
+      // 'close' fires once the response is sent or its connection is gone, whichever comes first
+      res.once("close", () => {
+        const closing: Closed = { at: Date.now(), complete: res.writableFinished }
+        if (record) closings.set(request.index, closing)
+        const due = closeWaiters.filter((w) => w.index === request.index)
+        closeWaiters = closeWaiters.filter((w) => w.index !== request.index)
+        for (const w of due) w.callback(closing)
+      })
       const ready = waiters.filter((w) => w.index === request.index)
       waiters = waiters.filter((w) => w.index !== request.index)
       for (const w of ready) w.callback(request)
@@ -334,6 +356,19 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
     }
   }
 
+  const onClosed = (index: number, callback: (closed: Closed) => void): (() => void) => {
+    const known = closings.get(index)
+    if (known !== undefined) {
+      callback(known)
+      return () => {}
+    }
+    const waiter = { index, callback }
+    closeWaiters.push(waiter)
+    return () => {
+      closeWaiters = closeWaiters.filter((w) => w !== waiter)
+    }
+  }
+
   const close = () =>
     new Promise<void>((resolve) => {
       if (closed) return resolve()
@@ -354,11 +389,13 @@ export const start = (spec: FakeSpec, options: Options = {}): Promise<Running> =
         requests: () => [...recorded],
         waitForRequest: (index) => new Promise((done) => void onRequest(index, done)),
         onRequest,
+        onClosed,
         enqueue: (...entries) => void queue.push(...entries),
         setFallback: (entry) => void (fallback = entry),
         pending: () => queue.length,
         clear: () => {
           recorded = []
+          closings = new Map()
           queue = []
           arrived = 0
         },
@@ -376,6 +413,11 @@ export const toService = (running: Running): Service => ({
   request: (index) =>
     Effect.async<RecordedRequest>((resume) => {
       const cancel = running.onRequest(index, (r) => resume(Effect.succeed(r)))
+      return Effect.sync(cancel)
+    }),
+  closed: (index) =>
+    Effect.async<Closed>((resume) => {
+      const cancel = running.onClosed(index, (c) => resume(Effect.succeed(c)))
       return Effect.sync(cancel)
     }),
   enqueue: (...entries) => Effect.sync(() => running.enqueue(...entries)),

@@ -75,8 +75,16 @@ export const eventually = <A>(check: () => A | undefined | false, timeoutMs = 30
     return yield* Effect.dieMessage(`condition not met within ${timeoutMs} ms`)
   })
 
+/** A fetched answer, body read. */
+export interface HttpAnswer {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: () => unknown
+}
+
 /** fetch as an Effect. */
-export const http = (url: string, init?: RequestInit) =>
+export const http = (url: string, init?: RequestInit): Effect.Effect<HttpAnswer> =>
   Effect.promise(async () => {
     const res = await fetch(url, init)
     const text = await res.text()
