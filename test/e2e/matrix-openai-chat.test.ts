@@ -92,7 +92,7 @@ layer(M.layer, { excludeTestServices: true })("matrix: OpenAI chat client", (it)
         Effect.flatMap(({ url }) =>
           M.runCase(c, drive(url), (seen) => {
             M.checkClient(c, seen, finishes)
-            M.checkCallIds(seen)
+            M.checkCallIds(c, seen)
           })
         )
       ))

@@ -335,11 +335,12 @@ export const checkClient = (c: Case, seen: Seen, finishes: Record<Finish, string
   expect(seen.usage).toEqual({ input: 11, output: 7 })
 }
 
-/** Ids of the calls a client got: present, and distinct. */
-export const checkCallIds = (seen: Seen) => {
+/** Ids of the calls a client got: present, distinct, and the upstream's own where it gave one. */
+export const checkCallIds = (c: Case, seen: Seen) => {
   const ids = seen.calls.map((x) => x.id ?? "")
   for (const id of ids) expect(id).not.toBe("")
   expect(new Set(ids).size).toBe(ids.length)
+  if (c.upstream !== "gemini") expect(ids).toEqual(seen.calls.map((_, i) => callId(c.upstream, i + 1).id))
 }
 
 /**
