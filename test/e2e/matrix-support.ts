@@ -242,7 +242,8 @@ export const upstreamSaw = (upstream: Upstream, r: Script.RecordedRequest): Upst
     }
     case "codex": {
       const items = a(body.input).map(o)
-      const parts = items.filter((i) => i.type === "message" && i.role === "user").flatMap((i) => typeof i.content === "string" ? [{ type: "input_text", text: i.content }] : a(i.content).map(o))
+      // a message item may leave out `type` (the API's EasyInputMessage)
+      const parts = items.filter((i) => (i.type ?? "message") === "message" && i.role === "user").flatMap((i) => typeof i.content === "string" ? [{ type: "input_text", text: i.content }] : a(i.content).map(o))
       return {
         model: s(body.model),
         auth: bearer,
