@@ -99,8 +99,9 @@ export const attempt = (plan: CallPlan, credential: Credential, candidate: Candi
     const bytes = yield* readAll(response).pipe(
       Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
     )
-    if (provider.alwaysStreams && !bytes.includes("response.completed")) {
-      // spec/02 §5c: a Codex stream that ends before response.completed is a 408, retried elsewhere
+    if (provider.alwaysStreams && !bytes.includes("response.completed") && !bytes.includes("response.incomplete")) {
+      // spec/02 §5c: a Codex stream that ends before its terminal event is a 408, retried elsewhere;
+      // response.incomplete (cut at max_output_tokens or by a filter) is a finished answer too
       return yield* new UpstreamError({
         provider: credential.provider,
         status: 408,

@@ -21,11 +21,13 @@ const writeJson = (res: ServerResponse, text: string | Buffer) => {
   res.end(text)
 }
 
-/** The `response` of a Codex stream's `response.completed` event: the non-stream Responses body. @category codex */
+/** The `response` of a Codex stream's terminal event (completed or incomplete): the non-stream Responses body. @category codex */
 const completedResponse = (bytes: Buffer): string | undefined => {
   for (const ev of runAll(makeByteParser(), [bytes])) {
     const data = obj(tryParse(ev.data))
-    if (data?.type === "response.completed" && obj(data.response) !== undefined) return JSON.stringify(data.response)
+    if ((data?.type === "response.completed" || data?.type === "response.incomplete") && obj(data.response) !== undefined) {
+      return JSON.stringify(data.response)
+    }
   }
   return undefined
 }
@@ -44,7 +46,7 @@ export const respondJson = (plan: CallPlan, outcome: Outcome, res: ServerRespons
     }
     if (outcome.passthrough) {
       const body = completedResponse(bytes)
-      if (body === undefined) return Effect.fail(unreadable(outcome.credential.provider, "no response.completed event"))
+      if (body === undefined) return Effect.fail(unreadable(outcome.credential.provider, "no response.completed or response.incomplete event"))
       writeJson(res, body)
       return Effect.void
     }
