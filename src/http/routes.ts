@@ -62,8 +62,14 @@ export const matchRoute = (method: string, rawPath: string, userAgent: string | 
   if (format !== undefined) {
     return { kind: "model", dialect: format.startsWith("claude") ? "claude" : "openai", format }
   }
-  if (path.startsWith("/v1beta/models/")) {
-    const rest = decodeSegment(path.slice("/v1beta/models/".length))
+  // @google/genai 3.x calls the same methods under /v1 (spec/05): `/v1/models/{model}:{method}`
+  const geminiPrefix = path.startsWith("/v1beta/models/")
+    ? "/v1beta/models/"
+    : path.startsWith("/v1/models/") && path.includes(":")
+    ? "/v1/models/"
+    : undefined
+  if (geminiPrefix !== undefined) {
+    const rest = decodeSegment(path.slice(geminiPrefix.length))
     const colon = rest.lastIndexOf(":")
     const model = colon < 0 ? rest : rest.slice(0, colon)
     const action = colon < 0 ? "" : rest.slice(colon + 1)
