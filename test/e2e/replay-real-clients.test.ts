@@ -55,6 +55,15 @@ const replayAll = (upstream: Upstream, fake: FakeService) =>
       const after = (yield* fake.requests).filter((r) => r.method === "POST").length
       const expected = counting(f) && countsLocally(upstream) ? 0 : 1
       if (after - before !== expected) problems.push(`${label}: upstream saw ${after - before} calls, expected ${expected}`)
+      const sent = (yield* fake.requests).filter((r) => r.method === "POST")[before]
+      if (sent !== undefined) {
+        // the model the client named reached the upstream (name = alias in the config)
+        if (!(sent.json as { model?: string } | undefined)?.model?.includes(f.model) && !sent.path.includes(f.model)) {
+          problems.push(`${label}: upstream was asked for another model`)
+        }
+        // Claude Code's `safeguards` (local paths, rules) must not leave for a non-Anthropic upstream
+        if (upstream !== "claude" && sent.body.includes("\"safeguards\"")) problems.push(`${label}: safeguards forwarded`)
+      }
       if ((yield* fake.pending) !== 0) {
         problems.push(`${label}: scripted reply not consumed`)
         yield* fake.clear
