@@ -69,7 +69,11 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
     return { kind: "model", dialect: format.startsWith("claude") ? "claude" : "openai", format }
   }
   // genai 3.x uses /v1/models/{m}:{action}; 2.x and the Gemini CLI /v1beta (spec/05)
-  const geminiPrefix = path.startsWith("/v1beta/models/") ? "/v1beta/models/" : path.startsWith("/v1/models/") ? "/v1/models/" : undefined
+  const geminiPrefix = path.startsWith("/v1beta/models/")
+    ? "/v1beta/models/"
+    : path.startsWith("/v1/models/") && path.includes(":")
+    ? "/v1/models/"
+    : undefined
   if (geminiPrefix !== undefined) {
     const rest = decodeSegment(path.slice(geminiPrefix.length))
     const colon = rest.lastIndexOf(":")

@@ -12,6 +12,15 @@ describe("matchRoute", () => {
       kind: "model", dialect: "gemini", format: "gemini", pathModel: "gemini-2.5-pro", action: "streamGenerateContent"
     })
   })
+  it("routes the Gemini methods under /v1 too (@google/genai 3.x)", () => {
+    for (const action of ["generateContent", "streamGenerateContent", "countTokens"]) {
+      expect(matchRoute("POST", `/v1/models/gemini-2.5-flash:${action}`, "openai")).toEqual({
+        kind: "model", dialect: "gemini", format: "gemini", pathModel: "gemini-2.5-flash", action
+      })
+    }
+    expect(matchRoute("POST", "/v1/models/gemini-2.5-flash:embedContent", "openai")).toMatchObject({ kind: "bad-gemini-action" })
+    expect(matchRoute("POST", "/v1/models/gemini-2.5-flash", "openai")).toBeUndefined()
+  })
   it("reports bad Gemini actions", () => {
     expect(matchRoute("POST", "/v1beta/models/gemini-2.5-pro", "openai")).toMatchObject({ kind: "bad-gemini-action", action: "" })
     expect(matchRoute("POST", "/v1beta/models/gemini-2.5-pro:embedContent", "openai")).toMatchObject({ kind: "bad-gemini-action", action: "embedContent" })
