@@ -1,4 +1,5 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConfigService from "./config/config-service.js"
 import * as CredentialPool from "./credentials/credential-pool.js"
@@ -7,6 +8,7 @@ import * as ModelRegistry from "./credentials/model-registry.js"
 import * as HttpServer from "./http/server.js"
 import * as AppLog from "./logging/app-log.js"
 import * as Pipeline from "./pipeline/pipeline.js"
+import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 
 /** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
@@ -19,6 +21,9 @@ export interface AppOptions {
   readonly logOut?: (line: string) => void
 }
 
+/** The default Store: the auth-dir of the config in force at start (a restart moves it). */
+const storeLayer = Layer.unwrapScoped(Effect.map(ConfigService.ConfigService, (c) => FileStore.layer(c.current().authDir)))
+
 /**
  * Every service of a running server, as one Layer: what `serve` runs and what the
  * end-to-end tests boot on 127.0.0.1:0.
@@ -28,7 +33,7 @@ export const layer = (options: AppOptions) =>
   HttpServer.layer(options.listen).pipe(
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Pipeline.layer),
-    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
+    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), storeLayer)),
     Layer.provideMerge(ConfigService.layer(options.configFile, options.watch === undefined ? {} : { watch: options.watch })),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
     Layer.provideMerge(NodeFileSystem.layer)

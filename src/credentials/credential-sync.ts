@@ -1,5 +1,6 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { ConfigService } from "../config/config-service.js"
@@ -8,9 +9,11 @@ import { baseUrlFor } from "../providers/base-url.js"
 import { providers } from "../providers/registry.js"
 import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { getJson } from "../providers/shared/send.js"
+import { Store, type AuthRecord, type StoreChange } from "../store/store.js"
 import { credentialsFromConfig } from "./config-credentials.js"
 import type { Credential } from "./credential.js"
 import { CredentialPool } from "./credential-pool.js"
+import { credentialFromRecord } from "./file-credentials.js"
 import { type ModelInfo, ModelRegistry } from "./model-registry.js"
 import { servedModels } from "./served-models.js"
 
@@ -18,9 +21,10 @@ import { servedModels } from "./served-models.js"
 export const LISTING_INTERVAL = Duration.hours(1)
 
 /**
- * Keeps the pool and the registry in step with config: every config change re-derives the
- * API-key credentials and their models; a background fiber asks each upstream what it
- * serves, at start and hourly, keeping the last good list when a listing fails.
+ * Keeps the pool and the registry in step with config and the auth files: every config
+ * change re-derives the API-key credentials, every Store change adds, replaces or removes a
+ * file credential; a background fiber asks each upstream what it serves, at start and
+ * hourly, keeping the last good list when a listing fails.
  * @category programs
  */
 export const run = Effect.gen(function*() {
@@ -28,23 +32,51 @@ export const run = Effect.gen(function*() {
   const pool = yield* CredentialPool
   const registry = yield* ModelRegistry
   const dispatchers = yield* UpstreamDispatchers
+  const store = yield* Store
   const listed = new Map<string, ReadonlyArray<ModelInfo>>()
   const failing = new Set<string>()
   let current: ReadonlyArray<Credential> = []
+  let fromConfig: ReadonlyArray<Credential> = []
+  const fromFiles = new Map<string, Credential>()
 
-  const register = (c: Credential) => registry.register(c.id, c.provider, servedModels(c, providers[c.kind], listed.get(c.id) ?? []))
+  const register = (c: Credential) =>
+    c.disabled === true ? registry.unregister(c.id) : registry.register(c.id, c.provider, servedModels(c, providers[c.kind], listed.get(c.id) ?? []))
+
+  // config keys and auth files together: one pool, one registry
+  const rebuild = Effect.gen(function*() {
+    const next = [...fromConfig, ...fromFiles.values()]
+    const ids = new Set(next.map((c) => c.id))
+    for (const old of current) if (!ids.has(old.id)) yield* registry.unregister(old.id)
+    yield* pool.sync(next)
+    for (const c of next) yield* register(c)
+    current = next
+  })
 
   const apply = (cfg: Config) =>
-    Effect.gen(function*() {
-      const next = credentialsFromConfig(cfg)
-      const ids = new Set(next.map((c) => c.id))
-      for (const old of current) if (!ids.has(old.id)) yield* registry.unregister(old.id)
-      yield* pool.sync(next)
-      for (const c of next) yield* register(c)
-      current = next
+    Effect.suspend(() => {
+      fromConfig = credentialsFromConfig(cfg)
+      return rebuild
     })
 
-  const listOne = (cfg: Config, c: Credential) => {
+  const fromRecord = (record: AuthRecord) =>
+    Either.match(credentialFromRecord(record), {
+      onLeft: (reason) => {
+        const removed = fromFiles.delete(record.id)
+        return Effect.zipRight(Effect.logDebug(`auth file ${record.id} loaded, not routable: ${reason}`), removed ? rebuild : Effect.void)
+      },
+      onRight: (c) => {
+        fromFiles.set(c.id, c)
+        return rebuild
+      }
+    })
+
+  const onStoreChange = (change: StoreChange) =>
+    change._tag === "Upsert"
+      ? Effect.zipRight(fromRecord(change.record), listOne(config.current(), fromFiles.get(change.record.id)))
+      : Effect.suspend(() => (fromFiles.delete(change.id) ? rebuild : Effect.void))
+
+  function listOne(cfg: Config, c: Credential | undefined): Effect.Effect<void> {
+    if (c === undefined) return Effect.void
     const provider = providers[c.kind]
     const baseUrl = baseUrlFor(cfg, c, provider)
     if (provider.listModels === undefined || baseUrl === "") return Effect.void
@@ -72,7 +104,9 @@ export const run = Effect.gen(function*() {
     yield* Effect.forEach(current, (c) => listOne(cfg, c), { concurrency: 4, discard: true })
   })
 
+  for (const record of yield* store.list) yield* fromRecord(record)
   yield* apply(config.current())
+  yield* store.changes.pipe(Stream.runForEach(onStoreChange), Effect.forkScoped)
   // each config change: re-derive, then list the new credentials' models
   yield* config.changes.pipe(
     Stream.drop(1),

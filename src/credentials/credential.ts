@@ -3,7 +3,19 @@ import type { ModelAlias } from "../config/schema.js"
 /** The upstream families a credential can belong to. @category models */
 export type ProviderKind = "gemini" | "claude" | "codex" | "openai-compat"
 
-/** One upstream account the proxy can spend: an API key from config (OAuth files join later). @category models */
+/** The OAuth side of a credential that came from an auth file. @category models */
+export interface OAuth {
+  /** The auth file's id in the Store. */
+  readonly recordId: string
+  readonly accessToken: string
+  /** When the access token expires, Unix ms. */
+  readonly expiresAt?: number
+  /** ChatGPT account (Codex). */
+  readonly accountId?: string
+  readonly email?: string
+}
+
+/** One upstream account the proxy can spend: an API key from config or an OAuth auth file. @category models */
 export interface Credential {
   /** Stable id: `<kind>:<12 hex>` for config keys, the file name for auth files. */
   readonly id: string
@@ -23,4 +35,8 @@ export interface Credential {
   readonly models: ReadonlyArray<ModelAlias>
   /** The OpenAI-compatible provider's name as configured (for `name://model`). */
   readonly compatName?: string
+  /** Set for auth-file credentials: the token that goes out instead of an API key. */
+  readonly oauth?: OAuth
+  /** `disabled: true` in the auth file: kept, listed, never selected. */
+  readonly disabled?: boolean
 }

@@ -1,3 +1,5 @@
+import type { Credential } from "../../credentials/credential.js"
+import type { JsonObject } from "../../formats/json.js"
 import { type CallInput, clientHeader, ensure, joinUrl, type Provider } from "../provider.js"
 import { claudeCatalogue, parseClaudeModels } from "./models.js"
 
@@ -5,6 +7,36 @@ import { claudeCatalogue, parseClaudeModels } from "./models.js"
 export const CLAUDE_BASE_URL = "https://api.anthropic.com"
 
 const ANTHROPIC_VERSION = "2023-06-01"
+
+/** Betas a Claude Code OAuth token needs (spec/02 §6c); the client's own are added to them. */
+const OAUTH_BETAS = ["claude-code-20250219", "oauth-2025-04-20", "interleaved-thinking-2025-05-14", "fine-grained-tool-streaming-2025-05-14"]
+
+/** The line a Claude Code OAuth token must open its system prompt with. */
+export const CLAUDE_CODE_SYSTEM = "You are Claude Code, Anthropic's official CLI for Claude."
+
+/** API keys go as `x-api-key`; Claude Code OAuth tokens as Bearer with the OAuth beta. @category headers */
+export const claudeAuthHeaders = (credential: Credential, clientBeta: string | undefined): Record<string, string> => {
+  if (credential.oauth === undefined) return { "x-api-key": credential.apiKey, ...(clientBeta ? { "anthropic-beta": clientBeta } : {}) }
+  const betas = new Set(OAUTH_BETAS)
+  for (const b of (clientBeta ?? "").split(",")) if (b.trim() !== "") betas.add(b.trim())
+  return { authorization: `Bearer ${credential.oauth.accessToken}`, "anthropic-beta": [...betas].join(",") }
+}
+
+/**
+ * Prepends the Claude Code identity to `system`, keeping every block the client sent (the
+ * upstream's later fix of the Go quirk that replaced the client's system prompt).
+ */
+const withClaudeCodeSystem = (body: JsonObject): JsonObject => {
+  const system = body.system
+  const identity = { type: "text", text: CLAUDE_CODE_SYSTEM }
+  if (typeof system === "string") return system.startsWith(CLAUDE_CODE_SYSTEM) ? body : { ...body, system: [identity, { type: "text", text: system }] }
+  if (Array.isArray(system)) {
+    const first = system[0]
+    const already = typeof first === "object" && first !== null && !Array.isArray(first) && first.text === CLAUDE_CODE_SYSTEM
+    return already ? body : { ...body, system: [identity, ...system] }
+  }
+  return { ...body, system: [identity] }
+}
 
 /**
  * API keys go out as `x-api-key`, which the real Anthropic API requires (the Go snapshot sent
@@ -15,11 +47,9 @@ const headers = (input: CallInput, accept: string): Record<string, string> => {
   const h: Record<string, string> = {
     "content-type": "application/json",
     accept,
-    "x-api-key": input.credential.apiKey,
+    ...claudeAuthHeaders(input.credential, clientHeader(input.clientHeaders, "anthropic-beta")),
     "anthropic-version": ensure(input.clientHeaders, "anthropic-version", ANTHROPIC_VERSION)
   }
-  const beta = clientHeader(input.clientHeaders, "anthropic-beta")
-  if (beta) h["anthropic-beta"] = beta
   const ua = clientHeader(input.clientHeaders, "user-agent")
   if (ua) h["user-agent"] = ua
   return { ...h, ...input.credential.headers }
@@ -39,12 +69,16 @@ export const claudeProvider: Provider = {
     url: joinUrl(input.baseUrl, "/v1/messages/count_tokens?beta=true"),
     headers: headers(input, "application/json")
   }),
-  prepareBody: (body, input, clientModel) => (input.model === clientModel && body.model === input.model ? undefined : { ...body, model: input.model }),
+  prepareBody: (body, input, clientModel) => {
+    const named = input.model === clientModel && body.model === input.model ? body : { ...body, model: input.model }
+    const out = input.credential.oauth === undefined ? named : withClaudeCodeSystem(named)
+    return out === body ? undefined : out
+  },
   catalogue: claudeCatalogue,
   listModels: (credential, baseUrl) => ({
     target: {
       url: joinUrl(baseUrl, "/v1/models?limit=1000"),
-      headers: { "x-api-key": credential.apiKey, "anthropic-version": ANTHROPIC_VERSION, ...credential.headers }
+      headers: { ...claudeAuthHeaders(credential, undefined), "anthropic-version": ANTHROPIC_VERSION, ...credential.headers }
     },
     parse: parseClaudeModels
   })

@@ -28,7 +28,14 @@ const withOfficialInstructions = (body: JsonObject, model: string): JsonObject =
 
 const headers = (input: CallInput): Record<string, string> => ({
   "content-type": "application/json",
-  authorization: `Bearer ${input.credential.apiKey}`,
+  authorization: `Bearer ${input.credential.oauth?.accessToken ?? input.credential.apiKey}`,
+  // ChatGPT sign-ins (spec/02 §5c): the backend wants the CLI's originator and the account
+  ...(input.credential.oauth === undefined
+    ? {}
+    : {
+      originator: "codex_cli_rs",
+      ...(input.credential.oauth.accountId ? { "chatgpt-account-id": input.credential.oauth.accountId } : {})
+    }),
   accept: "text/event-stream",
   version: ensure(input.clientHeaders, "version", "0.21.0"),
   "openai-beta": ensure(input.clientHeaders, "openai-beta", "responses=experimental"),
