@@ -2,7 +2,7 @@
  * The matrix through the official `openai` SDK's Chat Completions: every upstream, every
  * scenario, stream and non-stream (see matrix-support.ts).
  */
-import { layer } from "@effect/vitest"
+import { expect, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import OpenAI from "openai"
 import type { ChatCompletionCreateParamsBase, ChatCompletionMessageParam } from "openai/resources/chat/completions"
@@ -68,7 +68,10 @@ const drive = (url: string) => async (c: M.Case): Promise<M.Seen> => {
   let finish: string | undefined
   let usage: M.Seen["usage"]
   const calls: Array<{ id: string | undefined; name: string; args: string }> = []
+  const ids = new Set<string>()
   for await (const chunk of stream) {
+    ids.add(chunk.id)
+    expect(chunk.object).toBe("chat.completion.chunk")
     if (chunk.usage) usage = { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens }
     const choice = chunk.choices[0]
     if (choice === undefined) continue
@@ -82,6 +85,7 @@ const drive = (url: string) => async (c: M.Case): Promise<M.Seen> => {
     }
     if (choice.finish_reason) finish = choice.finish_reason
   }
+  expect(ids.size).toBe(1) // one completion, one id
   return { text, reasoning, calls: calls.map((x) => ({ ...x, args: JSON.parse(x.args) as unknown })), finish, usage }
 }
 

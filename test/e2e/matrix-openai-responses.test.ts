@@ -54,13 +54,23 @@ const drive = (url: string) => async (c: M.Case): Promise<M.Seen> => {
   let text = ""
   let reasoning = ""
   const args = new Map<string, string>()
+  const types: Array<string> = []
+  let first: number | undefined
   for await (const e of stream) {
+    // events are numbered one by one: from 0 as Codex sends them (passthrough), from 1 when
+    // translated (spec/04 5.3, as the Go version numbers them)
+    first ??= e.sequence_number
+    expect(e.sequence_number).toBe(first + types.length)
+    types.push(e.type)
     if (e.type === "response.output_text.delta") text += e.delta
     if (e.type === "response.reasoning_summary_text.delta") reasoning += e.delta
     if (e.type === "response.function_call_arguments.delta") args.set(e.item_id, (args.get(e.item_id) ?? "") + e.delta)
     if (e.type === "response.completed" || e.type === "response.incomplete") final = e.response
   }
   expect(final).toBeDefined()
+  expect(first).toBe(c.upstream === "codex" ? 0 : 1)
+  expect(types.slice(0, 2)).toEqual(["response.created", "response.in_progress"])
+  expect(types[types.length - 1]).toBe(final?.status === "incomplete" ? "response.incomplete" : "response.completed")
   const seen = seenOf(final!)
   // the deltas add up to what the terminal event reports
   expect(text).toBe(seen.text)

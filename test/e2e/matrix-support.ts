@@ -306,7 +306,18 @@ export const checkUpstream = (c: Case, r: Script.RecordedRequest, can: Expressib
   expect(saw.auth).toBe(route[c.upstream].key)
   // Codex is always streamed upstream (the backend rejects anything else)
   expect(saw.stream).toBe(c.upstream === "codex" ? true : c.stream)
-  if (c.upstream === "codex") expect(s(o(r.json).instructions)?.length ?? 0).toBeGreaterThan(0)
+  const body = o(r.json)
+  if (c.upstream === "codex") {
+    expect(s(body.instructions)?.length ?? 0).toBeGreaterThan(0)
+    expect(body.store).toBe(false)
+  }
+  if (c.upstream === "claude") {
+    // the Messages API requires max_tokens, and a thinking budget below it
+    const max = typeof body.max_tokens === "number" ? body.max_tokens : 0
+    expect(max).toBeGreaterThan(0)
+    const budget = o(body.thinking).budget_tokens
+    if (typeof budget === "number") expect(budget).toBeLessThan(max)
+  }
   expect(saw.userText).toContain(prompts[c.scenario])
   const toolScenario = c.scenario === "tool" || c.scenario === "parallel" || c.scenario === "roundtrip"
   expect(saw.toolNames).toEqual(toolScenario && can.tools ? tools.map((t) => t.name) : [])
