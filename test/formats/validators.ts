@@ -64,18 +64,19 @@ export const claudeViolations = (events: ReadonlyArray<SseEvent>): Array<string>
   return v
 }
 
-/** OpenAI chat: role first, no null keys, dense stable tool indexes, one finish, `[DONE]` last. */
+/** OpenAI chat: role first, no null keys, dense stable tool indexes, one finish, `[DONE]` last (none after an error). */
 export const chatViolations = (events: ReadonlyArray<SseEvent>): Array<string> => {
   const v: Array<string> = []
   const last = events[events.length - 1]
-  if (last?.data !== "[DONE]") v.push("[DONE] is not last")
-  if (events.filter((e) => e.data === "[DONE]").length !== 1) v.push("[DONE] not exactly once")
   const chunks = events.filter((e) => e.data !== "[DONE]").map(parse)
   const errored = chunks.some((c) => c.error !== undefined)
   if (errored) {
-    if (chunks[chunks.length - 1]?.error === undefined) v.push("error chunk is not the last")
+    // spec/01 §4: an error ends the stream, without `[DONE]`
+    if (last?.data === "[DONE]" || parse(last ?? { data: "{}" }).error === undefined) v.push("error chunk is not the last")
     return v
   }
+  if (last?.data !== "[DONE]") v.push("[DONE] is not last")
+  if (events.filter((e) => e.data === "[DONE]").length !== 1) v.push("[DONE] not exactly once")
   let finishes = 0
   const toolIds = new Map<number, string>()
   chunks.forEach((c, i) => {

@@ -57,3 +57,14 @@ export const inPoolOrder = <F extends FakeServer.Service>(s: TestServer, fakes: 
 /** The proxy's error JSON, `{ error: { message, ... } }` or Claude's `{ type: "error", error }`. */
 export const errorOf = (json: unknown): { readonly message?: string; readonly type?: string; readonly code?: unknown; readonly status?: string } =>
   (json as { error?: { message?: string; type?: string; code?: unknown; status?: string } }).error ?? {}
+
+/** Waits for the fake's `n`th model call (0-based, list GETs not counted) and returns it. */
+export const nthPost = (fake: FakeServer.Service, n: number) =>
+  Effect.gen(function*() {
+    for (let i = 0; ; i++) {
+      const r = yield* fake.request(i)
+      if (r.method !== "POST") continue
+      if (n === 0) return r
+      n--
+    }
+  })

@@ -260,10 +260,8 @@ export const makeEncoder = (options: EncoderOptions = {}): Transducer<IR.StreamE
         case "error":
           ensureStart(out)
           done = true
-          out.push(
-            { data: JSON.stringify({ error: compact({ message: ev.message, type: ev.errorType ?? "api_error", code: ev.status }) }) },
-            { data: "[DONE]" }
-          )
+          // spec/01 §4: an error after the first byte ends the stream without `[DONE]`
+          out.push({ data: JSON.stringify({ error: compact({ message: ev.message, type: ev.errorType ?? "api_error", code: ev.status }) }) })
           break
         case "end":
           terminate(out)
