@@ -70,7 +70,8 @@ export const makeByteTranslator = (
       return frame(out) + close()
     },
     fail: (message) => {
-      const out = encodeAll([{ type: "error", message, status: 502, errorType: "api_error" }])
+      // no errorType: each encoder names the failure in its own dialect
+      const out = encodeAll([{ type: "error", message, status: 502 }])
       for (const e of encoder.flush()) out.push(e)
       return frame(out) + close()
     }

@@ -261,7 +261,7 @@ export const makeEncoder = (options: EncoderOptions = {}): Transducer<IR.StreamE
           ensureStart(out)
           done = true
           // spec/01 §4: an error after the first byte ends the stream without `[DONE]`
-          out.push({ data: JSON.stringify({ error: compact({ message: ev.message, type: ev.errorType ?? "api_error", code: ev.status }) }) })
+          out.push({ data: JSON.stringify({ error: compact({ message: ev.message, type: ev.errorType ?? "server_error", code: ev.status }) }) })
           break
         case "end":
           terminate(out)
