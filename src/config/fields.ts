@@ -36,6 +36,15 @@ export const RemoteManagement = Schema.Struct({
   disableControlPanel: key("disable-control-panel", Bool, () => false)
 }).annotations(expected("an object"))
 
+/** `routing`: how a credential is chosen among those serving a model. @category schemas */
+export const Routing = Schema.Struct({
+  strategy: key(
+    "strategy",
+    Schema.Literal("round-robin", "fill-first").annotations(expected("\"round-robin\" or \"fill-first\"")),
+    () => "round-robin" as const
+  )
+}).annotations(expected("an object"))
+
 const UpstreamEndpoints = Schema.Record({ key: Schema.String, value: HttpUrl })
   .annotations(expected("a mapping of provider names to base URLs"))
 
@@ -68,7 +77,8 @@ export const fields = {
     list(OpenAICompatibility, "a list of {name, base-url, ...} objects"),
     () => []
   ),
-  upstreamEndpoints: key("upstream-endpoints", UpstreamEndpoints, () => ({}))
+  upstreamEndpoints: key("upstream-endpoints", UpstreamEndpoints, () => ({})),
+  routing: key("routing", Routing, () => ({ strategy: "round-robin" as const }))
 }
 
 /** config.yaml as written, legacy keys included, before normalisation. @category schemas */

@@ -35,6 +35,8 @@ export interface AcquireRequest {
   readonly candidates: ReadonlySet<string>
   /** Ids already tried by this request. */
   readonly tried: ReadonlySet<string>
+  /** `round-robin` spreads requests; `fill-first` uses the first healthy credential until it cools down. */
+  readonly strategy?: "round-robin" | "fill-first"
 }
 
 /** Credentials and their per-model health: round-robin selection, cooldown, recovery. @category models */
@@ -109,7 +111,7 @@ export const make = Effect.sync(() => {
           const available: Array<Credential> = []
           for (const id of req.candidates) {
             const c = credentials.get(id)
-            if (c === undefined || c.provider !== provider || req.tried.has(id)) continue
+            if (c === undefined || c.provider !== provider || c.disabled === true || req.tried.has(id)) continue
             const b = blocked(id, req.model, now)
             if (b === undefined) available.push(c)
             else if (b.reason === "quota") {
@@ -121,6 +123,7 @@ export const make = Effect.sync(() => {
           }
           if (available.length === 0) continue
           available.sort(byId)
+          if (req.strategy === "fill-first") return Effect.succeed(available[0]!)
           const key = `${provider}:${req.model}`
           const cursor = cursors.get(key) ?? 0
           cursors.set(key, (cursor + 1) % 2_147_483_647)

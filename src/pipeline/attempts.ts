@@ -29,6 +29,7 @@ export interface AttemptsInput<A> {
   /** `request-retry`: extra rounds over the credentials after a transient failure. */
   readonly requestRetry: number
   readonly disableCooling: boolean
+  readonly strategy: "round-robin" | "fill-first"
   readonly attempt: (credential: Credential, candidate: Candidate) => Effect.Effect<A, AttemptError>
 }
 
@@ -44,7 +45,7 @@ export const runAttempts = <A>(input: AttemptsInput<A>): Effect.Effect<A, Attemp
   const tried = new Set<string>()
   let last: AttemptError | undefined
   let rounds = 0
-  const acquire = input.pool.acquire({ model: input.model, providers: input.providers, candidates: ids, tried })
+  const acquire = input.pool.acquire({ model: input.model, providers: input.providers, candidates: ids, tried, strategy: input.strategy })
 
   const nextCredential: Effect.Effect<Credential, AttemptsError> = acquire.pipe(
     Effect.catchTag("NoCredential", (e): Effect.Effect<Credential, AttemptsError> => {

@@ -94,7 +94,8 @@ export const make = Effect.gen(function*() {
         providers: order,
         candidates: route.candidates,
         requestRetry: call.config.requestRetry,
-        disableCooling: call.config.disableCooling
+        disableCooling: call.config.disableCooling,
+        strategy: call.config.routing.strategy
       }
       if (counting) {
         const n = yield* runAttempts({ ...common, attempt: (cred, cand) => countAttempt(plan, cred, cand) }).pipe(

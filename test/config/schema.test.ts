@@ -30,7 +30,8 @@ describe("defaults", () => {
       codexApiKey: [],
       claudeApiKey: [],
       openaiCompatibility: [],
-      upstreamEndpoints: {}
+      upstreamEndpoints: {},
+      routing: { strategy: "round-robin" }
     })
     expect("host" in defaults).toBe(false)
   })

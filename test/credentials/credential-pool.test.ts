@@ -112,3 +112,33 @@ describe("credential pool: cooldown", () => {
       expect((yield* Effect.all([pick(), pick(), pick()])).sort()).toEqual(["a", "b", "c"])
     }))
 })
+
+describe("credential pool: strategies and disabled credentials", () => {
+  const pickWith = (strategy: "round-robin" | "fill-first") =>
+    Effect.gen(function*() {
+      const pool = yield* make
+      yield* pool.sync([cred("a"), cred("b"), cred("c"), { ...cred("d"), disabled: true }])
+      const ids = new Set(["a", "b", "c", "d"])
+      const pick = pool.acquire({ model: "m", providers: ["gemini"], candidates: ids, tried: new Set(), strategy }).pipe(
+        Effect.map((c) => c.id)
+      )
+      return { pool, pick }
+    })
+
+  it.effect("fill-first uses the first healthy credential until it cools down, then returns to it", () =>
+    Effect.gen(function*() {
+      const { pick, pool } = yield* pickWith("fill-first")
+      expect([yield* pick, yield* pick, yield* pick]).toEqual(["a", "a", "a"])
+      yield* pool.markFailure("a", "m", { status: 429, retryAfterMs: 2000 }, on)
+      expect([yield* pick, yield* pick]).toEqual(["b", "b"])
+      yield* TestClock.adjust("2 seconds")
+      expect(yield* pick).toBe("a")
+    }))
+
+  it.effect("round-robin takes turns and never picks a disabled credential", () =>
+    Effect.gen(function*() {
+      const { pick } = yield* pickWith("round-robin")
+      const picks = [yield* pick, yield* pick, yield* pick, yield* pick, yield* pick, yield* pick]
+      expect(picks).toEqual(["a", "b", "c", "a", "b", "c"])
+    }))
+})
