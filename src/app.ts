@@ -5,6 +5,7 @@ import * as ConfigService from "./config/config-service.js"
 import * as CredentialPool from "./credentials/credential-pool.js"
 import * as CredentialSync from "./credentials/credential-sync.js"
 import * as ModelRegistry from "./credentials/model-registry.js"
+import * as TokenRefresh from "./credentials/token-refresh.js"
 import * as HttpServer from "./http/server.js"
 import * as AppLog from "./logging/app-log.js"
 import * as Pipeline from "./pipeline/pipeline.js"
@@ -33,6 +34,7 @@ export const layer = (options: AppOptions) =>
   HttpServer.layer(options.listen).pipe(
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Pipeline.layer),
+    Layer.provideMerge(TokenRefresh.layer),
     Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), storeLayer)),
     Layer.provideMerge(ConfigService.layer(options.configFile, options.watch === undefined ? {} : { watch: options.watch })),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),

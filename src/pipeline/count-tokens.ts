@@ -10,7 +10,7 @@ import { providers } from "../providers/registry.js"
 import { readAll } from "../providers/shared/send.js"
 import type { Credential } from "../credentials/credential.js"
 import type { Candidate } from "../credentials/model-registry.js"
-import { type CallPlan, canPassThrough, failed, sendTo } from "./execute.js"
+import { type CallPlan, canPassThrough, failed, sendTo, withRenewal } from "./execute.js"
 import { countLocally } from "./local-tokens.js"
 import { type AttemptError, TransportError, UpstreamError } from "./upstream-error.js"
 
@@ -28,6 +28,9 @@ const geminiCountBody = (body: JsonObject, model: string): JsonObject => {
 
 /** A count from one credential: asked upstream where it can count, else counted locally. @category counting */
 export const countAttempt = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<number, AttemptError> =>
+  withRenewal(plan, credential, (c) => countWith(plan, c, candidate))
+
+const countWith = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<number, AttemptError> =>
   Effect.gen(function*() {
     const provider = providers[credential.kind]
     // counting always decodes the request up front, so plan.ir is set

@@ -11,6 +11,7 @@ import { providers } from "../providers/registry.js"
 import { effectiveProxy, type Service as Dispatchers } from "../providers/shared/dispatchers.js"
 import { header, readAll, send, type UpstreamResponse } from "../providers/shared/send.js"
 import { type ClientSide, encodeFor } from "./client-side.js"
+import type { Service as TokenRefreshService } from "../credentials/token-refresh.js"
 import type { ModelCall } from "./model-call.js"
 import { type AttemptError, retryHintMs, TransportError, UpstreamError } from "./upstream-error.js"
 
@@ -37,6 +38,7 @@ export interface CallPlan {
   readonly context: CodecContext
   /** Gemini `alt` other than sse. */
   readonly alt: string | undefined
+  readonly tokens: TokenRefreshService
 }
 
 /** Whether a provider can take the client's bytes as they are. @category planning */
@@ -76,12 +78,47 @@ export const sendTo = (plan: CallPlan, credential: Credential, target: Target, p
     Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
   )
 
+/** An OAuth credential with a token fit to use now (refreshed first if it is about to expire). @category oauth */
+export const freshen = (plan: CallPlan, credential: Credential): Effect.Effect<Credential, AttemptError> => {
+  const oauth = credential.oauth
+  if (oauth === undefined) return Effect.succeed(credential)
+  return plan.tokens.fresh(oauth.recordId, oauth.accessToken, oauth.expiresAt).pipe(
+    Effect.map((accessToken) => (accessToken === oauth.accessToken ? credential : { ...credential, oauth: { ...oauth, accessToken } })),
+    Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
+  )
+}
+
+/**
+ * A 401 on an OAuth credential gets one token refresh and one retry on that credential
+ * before it counts as a failure (the Go version only moved on).
+ * @category oauth
+ */
+export const withRenewal = <A>(
+  plan: CallPlan,
+  credential: Credential,
+  run: (credential: Credential) => Effect.Effect<A, AttemptError>
+): Effect.Effect<A, AttemptError> =>
+  Effect.flatMap(freshen(plan, credential), (fresh) =>
+    run(fresh).pipe(
+      Effect.catchIf(
+        (e) => e._tag === "UpstreamError" && e.status === 401 && fresh.oauth !== undefined,
+        (unauthorized) =>
+          plan.tokens.refresh(fresh.oauth!.recordId).pipe(
+            Effect.flatMap((accessToken) => run({ ...fresh, oauth: { ...fresh.oauth!, accessToken } })),
+            Effect.catchTag("RefreshError", () => Effect.fail(unauthorized))
+          )
+      )
+    ))
+
 /**
  * One attempt on one credential: build the upstream request, send it, and for non-stream
  * calls read the whole answer. Any non-2xx is an UpstreamError for the retry policy.
  * @category attempts
  */
 export const attempt = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<Outcome, AttemptError> =>
+  withRenewal(plan, credential, (c) => attemptWith(plan, c, candidate))
+
+const attemptWith = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<Outcome, AttemptError> =>
   Effect.gen(function*() {
     const provider = providers[credential.kind]
     const passthrough = canPassThrough(plan, provider)

@@ -8,6 +8,7 @@ import { CredentialPool } from "../credentials/credential-pool.js"
 import type { NoCredential } from "../credentials/credential-pool.js"
 import type { ProviderKind } from "../credentials/credential.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
+import { TokenRefresh } from "../credentials/token-refresh.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
@@ -41,6 +42,7 @@ export const make = Effect.gen(function*() {
   const registry = yield* ModelRegistry
   const pool = yield* CredentialPool
   const dispatchers = yield* UpstreamDispatchers
+  const tokens = yield* TokenRefresh
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
     switch (e._tag) {
@@ -81,7 +83,8 @@ export const make = Effect.gen(function*() {
         ir: ir === undefined ? undefined : ir.right,
         reasoning,
         context: client.context(created),
-        alt: alt === undefined || alt === "" || alt === "sse" ? undefined : alt
+        alt: alt === undefined || alt === "" || alt === "sse" ? undefined : alt,
+        tokens
       }
       const sameDialect = (providerKey: string) => {
         const kind = kindOf.get(providerKey)

@@ -31,7 +31,15 @@ export interface TestServer {
  * `auth-dir` and `logging-to-file: false` are added unless the text sets them, so a test
  * never touches the home folder and its log lines are captured.
  */
-export const startServer = (yaml: string | undefined, options: { readonly drain?: Duration.DurationInput; readonly watch?: boolean } = {}) =>
+export const startServer = (
+  yaml: string | undefined,
+  options: {
+    readonly drain?: Duration.DurationInput
+    readonly watch?: boolean
+    /** Auth files to put in auth-dir before the server starts. */
+    readonly auths?: Readonly<Record<string, string>>
+  } = {}
+) =>
   Effect.gen(function*() {
     const dir = yield* tempDir
     const configFile = path.join(dir, "config.yaml")
@@ -41,6 +49,10 @@ export const startServer = (yaml: string | undefined, options: { readonly drain?
         /^logging-to-file:/m.test(yaml) ? "" : "logging-to-file: false"
       ].filter((l) => l !== "")
       fs.writeFileSync(configFile, `${yaml}\n${extra.join("\n")}\n`)
+    }
+    if (options.auths) {
+      fs.mkdirSync(path.join(dir, "auths"), { recursive: true })
+      for (const [name, text] of Object.entries(options.auths)) fs.writeFileSync(path.join(dir, "auths", name), text)
     }
     const logs: Array<string> = []
     const context = yield* Layer.build(

@@ -1,0 +1,22 @@
+import * as Effect from "effect/Effect"
+import { obj, str } from "../../formats/json.js"
+import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+
+/** Anthropic's OAuth token endpoint. @category endpoints */
+export const CLAUDE_TOKEN_URL = "https://console.anthropic.com/v1/oauth/token"
+const CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e"
+
+/** Claude Code tokens: refreshed 4 h before expiry (spec/02 §6b); the email is kept when the answer has none. @category refresh */
+export const claudeRefresher: Refresher = {
+  leadMs: 4 * 3600_000,
+  refresh: (metadata, _file, ctx) =>
+    Effect.gen(function*() {
+      const refreshToken = str(metadata.refresh_token)
+      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const answer = yield* postToken(ctx.endpoint ?? CLAUDE_TOKEN_URL, ctx, {
+        json: { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken }
+      })
+      const email = str(obj(answer.body.account)?.email_address)
+      return withTokens(metadata, answer, ctx.now, { type: "claude", ...(email ? { email } : {}) })
+    })
+}

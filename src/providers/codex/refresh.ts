@@ -1,0 +1,37 @@
+import * as Effect from "effect/Effect"
+import { obj, str, tryParse } from "../../formats/json.js"
+import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+
+/** OpenAI's OAuth token endpoint. @category endpoints */
+export const CODEX_TOKEN_URL = "https://auth.openai.com/oauth/token"
+const CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
+
+/** The email inside an OpenAI id_token (a JWT; only read, never trusted for anything else). */
+const emailOf = (idToken: string | undefined): string | undefined => {
+  const payload = idToken?.split(".")[1]
+  if (payload === undefined) return undefined
+  return str(obj(tryParse(Buffer.from(payload, "base64url").toString("utf8")))?.email)
+}
+
+/** Codex (ChatGPT) tokens: refreshed 5 days before expiry (spec/02 §5b). @category refresh */
+export const codexRefresher: Refresher = {
+  leadMs: 5 * 24 * 3600_000,
+  refresh: (metadata, _file, ctx) =>
+    Effect.gen(function*() {
+      const refreshToken = str(metadata.refresh_token)
+      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const answer = yield* postToken(ctx.endpoint ?? CODEX_TOKEN_URL, ctx, {
+        form: { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken, scope: "openid profile email" }
+      })
+      const idToken = str(answer.body.id_token)
+      const email = emailOf(idToken)
+      const accountId = str(answer.body.account_id)
+      return withTokens(metadata, answer, ctx.now, {
+        type: "codex",
+        ...(idToken ? { id_token: idToken } : {}),
+        ...(accountId ? { account_id: accountId } : {}),
+        // the Go version overwrote the email even with nothing: keep the old one then
+        ...(email ? { email } : {})
+      })
+    })
+}

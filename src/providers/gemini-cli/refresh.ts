@@ -1,0 +1,45 @@
+import * as Effect from "effect/Effect"
+import { obj, str } from "../../formats/json.js"
+import { postToken, type Refresher, RefreshError, rfc3339 } from "../shared/oauth-refresh.js"
+
+/** Google's OAuth token endpoint. @category endpoints */
+export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
+const CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com"
+const CLIENT_SECRET = "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"
+
+/**
+ * Gemini CLI tokens: refreshed shortly before expiry, and, unlike the Go version (which
+ * refreshed a throwaway copy on every request), saved into the file's `token` object.
+ * @category refresh
+ */
+export const geminiCliRefresher: Refresher = {
+  leadMs: 5 * 60_000,
+  refresh: (metadata, _file, ctx) =>
+    Effect.gen(function*() {
+      const token = obj(metadata.token) ?? {}
+      const refreshToken = str(token.refresh_token) ?? str(metadata.refresh_token)
+      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const answer = yield* postToken(ctx.endpoint ?? GOOGLE_TOKEN_URL, ctx, {
+        form: {
+          grant_type: "refresh_token",
+          refresh_token: refreshToken,
+          client_id: str(token.client_id) ?? CLIENT_ID,
+          client_secret: str(token.client_secret) ?? CLIENT_SECRET
+        }
+      })
+      const expiry = answer.expiresIn === undefined ? undefined : rfc3339(ctx.now + answer.expiresIn * 1000)
+      return {
+        ...metadata,
+        token: {
+          ...token,
+          access_token: answer.accessToken,
+          ...(answer.refreshToken ? { refresh_token: answer.refreshToken } : {}),
+          ...(expiry ? { expiry } : {}),
+          ...(answer.expiresIn !== undefined ? { expires_in: answer.expiresIn } : {})
+        },
+        // top-level mirrors, when the file has them, stay in step
+        ...("access_token" in metadata ? { access_token: answer.accessToken } : {}),
+        ...("expiry" in metadata && expiry ? { expiry } : {})
+      }
+    })
+}

@@ -1,0 +1,22 @@
+import * as Effect from "effect/Effect"
+import { str } from "../../formats/json.js"
+import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+
+/** Qwen's OAuth token endpoint. @category endpoints */
+export const QWEN_TOKEN_URL = "https://chat.qwen.ai/api/v1/oauth2/token"
+const CLIENT_ID = "f0304373b74a44d2b584a3fb70ca9e56"
+
+/** Qwen Code tokens: refreshed 3 h before expiry (spec/02 §7b). @category refresh */
+export const qwenRefresher: Refresher = {
+  leadMs: 3 * 3600_000,
+  refresh: (metadata, _file, ctx) =>
+    Effect.gen(function*() {
+      const refreshToken = str(metadata.refresh_token)
+      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const answer = yield* postToken(ctx.endpoint ?? QWEN_TOKEN_URL, ctx, {
+        form: { grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID }
+      })
+      const resourceUrl = str(answer.body.resource_url)
+      return withTokens(metadata, answer, ctx.now, { type: "qwen", ...(resourceUrl ? { resource_url: resourceUrl } : {}) })
+    })
+}
