@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { obj, str } from "../../formats/json.js"
-import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
 
 /** Anthropic's OAuth token endpoint. @category endpoints */
 export const CLAUDE_TOKEN_URL = "https://console.anthropic.com/v1/oauth/token"
@@ -11,8 +11,7 @@ export const claudeRefresher: Refresher = {
   leadMs: 4 * 3600_000,
   refresh: (metadata, _file, ctx) =>
     Effect.gen(function*() {
-      const refreshToken = str(metadata.refresh_token)
-      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const refreshToken = yield* refreshTokenOf(metadata.refresh_token)
       const answer = yield* postToken(ctx.endpoint ?? CLAUDE_TOKEN_URL, ctx, {
         json: { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken }
       })

@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { obj, str, tryParse } from "../../formats/json.js"
-import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
 
 /** OpenAI's OAuth token endpoint. @category endpoints */
 export const CODEX_TOKEN_URL = "https://auth.openai.com/oauth/token"
@@ -18,8 +18,7 @@ export const codexRefresher: Refresher = {
   leadMs: 5 * 24 * 3600_000,
   refresh: (metadata, _file, ctx) =>
     Effect.gen(function*() {
-      const refreshToken = str(metadata.refresh_token)
-      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const refreshToken = yield* refreshTokenOf(metadata.refresh_token)
       const answer = yield* postToken(ctx.endpoint ?? CODEX_TOKEN_URL, ctx, {
         form: { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken, scope: "openid profile email" }
       })

@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { obj, str } from "../../formats/json.js"
-import { postToken, type Refresher, RefreshError, rfc3339 } from "../shared/oauth-refresh.js"
+import { postToken, type Refresher, refreshTokenOf, rfc3339 } from "../shared/oauth-refresh.js"
 
 /** Google's OAuth token endpoint. @category endpoints */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
@@ -17,8 +17,7 @@ export const geminiCliRefresher: Refresher = {
   refresh: (metadata, _file, ctx) =>
     Effect.gen(function*() {
       const token = obj(metadata.token) ?? {}
-      const refreshToken = str(token.refresh_token) ?? str(metadata.refresh_token)
-      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const refreshToken = yield* refreshTokenOf(token.refresh_token ?? metadata.refresh_token)
       const answer = yield* postToken(ctx.endpoint ?? GOOGLE_TOKEN_URL, ctx, {
         form: {
           grant_type: "refresh_token",

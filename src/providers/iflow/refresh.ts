@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import { obj, str } from "../../formats/json.js"
 import { getJson } from "../shared/send.js"
-import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+import { postToken, type Refresher, RefreshError, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
 
 /** iFlow's OAuth base. @category endpoints */
 export const IFLOW_OAUTH_BASE = "https://iflow.cn"
@@ -13,8 +13,7 @@ export const iflowRefresher: Refresher = {
   leadMs: 24 * 3600_000,
   refresh: (metadata, _file, ctx) =>
     Effect.gen(function*() {
-      const refreshToken = str(metadata.refresh_token)
-      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const refreshToken = yield* refreshTokenOf(metadata.refresh_token)
       const base = (ctx.endpoint ?? IFLOW_OAUTH_BASE).replace(/\/+$/, "")
       const answer = yield* postToken(
         `${base}/oauth/token`,

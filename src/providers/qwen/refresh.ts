@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
 import { str } from "../../formats/json.js"
-import { postToken, type Refresher, RefreshError, withTokens } from "../shared/oauth-refresh.js"
+import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
 
 /** Qwen's OAuth token endpoint. @category endpoints */
 export const QWEN_TOKEN_URL = "https://chat.qwen.ai/api/v1/oauth2/token"
@@ -11,8 +11,7 @@ export const qwenRefresher: Refresher = {
   leadMs: 3 * 3600_000,
   refresh: (metadata, _file, ctx) =>
     Effect.gen(function*() {
-      const refreshToken = str(metadata.refresh_token)
-      if (!refreshToken) return yield* new RefreshError({ message: "no refresh_token in the file" })
+      const refreshToken = yield* refreshTokenOf(metadata.refresh_token)
       const answer = yield* postToken(ctx.endpoint ?? QWEN_TOKEN_URL, ctx, {
         form: { grant_type: "refresh_token", refresh_token: refreshToken, client_id: CLIENT_ID }
       })

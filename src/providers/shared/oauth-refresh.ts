@@ -57,6 +57,12 @@ export const postToken = (
     return { body: json, accessToken, refreshToken: str(json.refresh_token), expiresIn: num(json.expires_in) }
   })
 
+/** The file's refresh token, or the failure that there is none. @category persistence */
+export const refreshTokenOf = (value: unknown): Effect.Effect<string, RefreshError> => {
+  const token = str(value)
+  return token ? Effect.succeed(token) : Effect.fail(new RefreshError({ message: "no refresh_token in the file" }))
+}
+
 /** RFC 3339 local time with offset, as the Go version writes `expired` and `last_refresh`. @category time */
 export const rfc3339 = (ms: number): string => {
   const d = new Date(ms)
