@@ -127,5 +127,7 @@ export const errors = {
       code: "model_not_found",
       message: model === "" ? "unknown provider for model (no model given)" : `unknown provider for model ${model}`
     }),
+  tooDeep: () =>
+    new ApiError({ status: 400, kind: "invalid_request", message: "Request body is nested too deeply" }),
   internal: (detail: string) => new ApiError({ status: 500, kind: "api_error", message: `Internal error: ${detail}` })
 } as const

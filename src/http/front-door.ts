@@ -30,6 +30,7 @@ export interface FrontDoorDeps {
 /** The node:http request handler: CORS, routing, client keys, body limit, dispatch, access log. @category handlers */
 export type FrontDoor = (req: IncomingMessage, res: ServerResponse) => void
 
+const isStackOverflow = (e: unknown) => e instanceof RangeError && e.message.includes("call stack")
 
 /** Builds the front door. @category constructors */
 export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
@@ -182,6 +183,9 @@ const modelCall = (
       const failure = Cause.failureOption(exit.cause)
       if (failure._tag === "Some") return sendError(res, renderError(route.dialect, failure.value))
       if (Cause.isInterruptedOnly(exit.cause)) return
+      // JSON.parse takes any depth but JSON.stringify and the codecs recurse: a body nested
+      // thousands of levels deep overflows the stack; that is the client's error, not ours
+      if (isStackOverflow(Cause.squash(exit.cause))) return sendError(res, renderError(route.dialect, errors.tooDeep()))
       deps.log.write("error", `model call failed: ${Cause.pretty(exit.cause)}`)
       sendError(res, renderError(route.dialect, errors.internal("the request could not be completed")))
     })

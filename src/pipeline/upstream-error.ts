@@ -72,7 +72,8 @@ export const toApiError = (e: AttemptError, sameDialect: boolean): ApiError => {
     return new ApiError({ status: 502, kind: "api_error", message: `upstream ${e.provider} unreachable: ${e.message}` })
   }
   const headers = e.retryAfterMs !== undefined ? { "retry-after": String(Math.ceil(e.retryAfterMs / 1000)) } : undefined
-  const raw = sameDialect && obj(tryParse(e.body)) !== undefined ? e.body : undefined
+  // only a body with the dialect's `error` object goes out as it is (Codex answers `{"detail": ...}`)
+  const raw = sameDialect && obj(obj(tryParse(e.body))?.error) !== undefined ? e.body : undefined
   return new ApiError({
     status: e.status >= 400 && e.status < 600 ? e.status : 502,
     kind: kindForStatus(e.status),
