@@ -24,6 +24,24 @@ export interface Failure {
   readonly status: number
   /** The upstream's own hint of when to come back, in ms from now (Retry-After, retryDelay...). */
   readonly retryAfterMs?: number
+  readonly message?: string
+}
+
+/** A credential's health for one model. @category models */
+export interface ModelHealth {
+  readonly model: string
+  /** Blocked until this time (Unix ms); in the past means usable again. */
+  readonly blockedUntil: number
+  readonly reason: BlockReason | undefined
+  /** The 429 backoff level reached. */
+  readonly level: number
+}
+
+/** A credential's health: per-model blocks and the last error seen. @category models */
+export interface Health {
+  readonly id: string
+  readonly models: ReadonlyArray<ModelHealth>
+  readonly lastError?: { readonly status: number; readonly message?: string; readonly at: number }
 }
 
 /** A request for a credential: which ones may serve, in which provider order, which were tried. @category models */
@@ -51,6 +69,8 @@ export interface Service {
   readonly markSuccess: (id: string, model: string) => Effect.Effect<void>
   /** Records a failure; 401/402 block for 30 min, 429 cools down (hint or exponential). */
   readonly markFailure: (id: string, model: string, failure: Failure, options: { readonly disableCooling: boolean }) => Effect.Effect<void>
+  /** Every credential's health now (the read model for status and metrics). */
+  readonly health: Effect.Effect<ReadonlyArray<Health>>
 }
 
 /** The credential pool service. @category tags */
@@ -78,6 +98,7 @@ export const make = Effect.sync(() => {
   // credential id -> model -> state
   const states = new Map<string, Map<string, ModelState>>()
   const cursors = new Map<string, number>()
+  const lastErrors = new Map<string, NonNullable<Health["lastError"]>>()
   const offsets = new Map<string, number>()
 
   const stateOf = (id: string, model: string): ModelState | undefined => states.get(id)?.get(model)
@@ -91,6 +112,7 @@ export const make = Effect.sync(() => {
       Effect.sync(() => {
         credentials = new Map(next.map((c) => [c.id, c]))
         for (const id of states.keys()) if (!credentials.has(id)) states.delete(id)
+        for (const id of lastErrors.keys()) if (!credentials.has(id)) lastErrors.delete(id)
       }),
     get: (id) => Effect.sync(() => credentials.get(id)),
     all: Effect.sync(() => [...credentials.values()]),
@@ -139,6 +161,7 @@ export const make = Effect.sync(() => {
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.sync(() => {
           if (!credentials.has(id)) return
+          lastErrors.set(id, { status: failure.status, at: now, ...(failure.message !== undefined ? { message: failure.message } : {}) })
           const perModel = states.get(id) ?? new Map<string, ModelState>()
           states.set(id, perModel)
           const s = perModel.get(model) ?? { blockedUntil: 0, reason: undefined, level: 0 }
@@ -153,7 +176,17 @@ export const make = Effect.sync(() => {
           // other statuses (400, 404, 5xx, transport) do not block: the next attempt simply takes
           // the next credential, and a healthy credential is not sidelined by one bad answer
         })
-      )
+      ),
+    health: Effect.sync(() =>
+      [...credentials.keys()].map((id): Health => {
+        const lastError = lastErrors.get(id)
+        return {
+          id,
+          models: [...(states.get(id) ?? new Map<string, ModelState>()).entries()].map(([model, s]) => ({ model, ...s })),
+          ...(lastError ? { lastError } : {})
+        }
+      })
+    )
   })
 })
 

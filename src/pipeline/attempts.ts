@@ -5,7 +5,7 @@ import * as Schedule from "effect/Schedule"
 import type { Credential } from "../credentials/credential.js"
 import type { AllCoolingDown, NoCredential, Service as Pool } from "../credentials/credential-pool.js"
 import type { Candidate } from "../credentials/model-registry.js"
-import { type AttemptError, isRetryable } from "./upstream-error.js"
+import { type AttemptError, failureOf, isRetryable } from "./upstream-error.js"
 
 /** Every credential that could serve the request has been tried; `last` is the final upstream error. @category errors */
 export class Exhausted extends Data.TaggedError("Exhausted")<{ readonly last: AttemptError }> {}
@@ -72,7 +72,7 @@ export const runAttempts = <A>(input: AttemptsInput<A>): Effect.Effect<A, Attemp
         return input.pool.markFailure(
           credential.id,
           input.model,
-          { status: e._tag === "UpstreamError" ? e.status : 0, ...(e._tag === "UpstreamError" && e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) },
+          failureOf(e),
           { disableCooling: input.disableCooling }
         )
       })

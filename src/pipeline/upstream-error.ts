@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import type { Failure } from "../credentials/credential-pool.js"
 import { ApiError, kindForStatus } from "../http/errors.js"
 import { arr, obj, str, tryParse } from "../formats/json.js"
 
@@ -20,6 +21,12 @@ export class TransportError extends Data.TaggedError("TransportError")<{
 
 /** Failures of one attempt. @category errors */
 export type AttemptError = UpstreamError | TransportError
+
+/** An attempt's failure as the credential pool records it. @category policy */
+export const failureOf = (e: AttemptError): Failure =>
+  e._tag === "TransportError"
+    ? { status: 0, message: e.message }
+    : { status: e.status, message: upstreamMessage(e.body), ...(e.retryAfterMs !== undefined ? { retryAfterMs: e.retryAfterMs } : {}) }
 
 /** Statuses that move on to another attempt: auth, quota and transient failures. @category policy */
 export const isRetryable = (e: AttemptError): boolean =>
