@@ -8,6 +8,7 @@ import { CredentialPool } from "../credentials/credential-pool.js"
 import type { NoCredential } from "../credentials/credential-pool.js"
 import type { ProviderKind } from "../credentials/credential.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
+import type { CodecContext } from "../formats/codecs.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
@@ -73,6 +74,7 @@ export const make = Effect.gen(function*() {
       if (ir !== undefined && Either.isLeft(ir)) return yield* ir.left
       const created = Math.floor((yield* Clock.currentTimeMillis) / 1000)
       const alt = call.query.get("alt") ?? call.query.get("$alt") ?? undefined
+      let context: CodecContext | undefined
       const plan: CallPlan = {
         call,
         client,
@@ -80,7 +82,10 @@ export const make = Effect.gen(function*() {
         dispatchers,
         ir: ir === undefined ? undefined : ir.right,
         reasoning,
-        context: client.context(created),
+        // built on first use: it decodes the request, which a passthrough call never needs
+        get context() {
+          return (context ??= client.context(created))
+        },
         alt: alt === undefined || alt === "" || alt === "sse" ? undefined : alt
       }
       const sameDialect = (providerKey: string) => {
