@@ -34,7 +34,13 @@ export const spawnMeasured = (args: ReadonlyArray<string>, ready: RegExp, env: N
           },
           rss: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024,
           stop: () => new Promise((r) => {
-            child.once("exit", () => r())
+            if (child.exitCode !== null) return r()
+            // a server still holding connections gets 3 s to close them, then is killed
+            const kill = setTimeout(() => child.kill("SIGKILL"), 3000)
+            child.once("exit", () => {
+              clearTimeout(kill)
+              r()
+            })
             child.kill("SIGTERM")
           })
         })

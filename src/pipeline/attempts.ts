@@ -80,8 +80,10 @@ export const runAttempts = <A>(input: AttemptsInput<A>): Effect.Effect<A, Attemp
   })
 
   const cap = ids.size * (input.requestRetry + 1) + input.requestRetry
-  return Effect.retry(step, {
-    schedule: Schedule.recurs(cap),
-    while: (e) => (e._tag === "UpstreamError" || e._tag === "TransportError") && isRetryable(e)
-  })
+  const retryable = (e: AttemptsError | AttemptError) => (e._tag === "UpstreamError" || e._tag === "TransportError") && isRetryable(e)
+  // The first attempt runs bare: most calls succeed at once, and Effect.retry's machinery
+  // (schedule driver, iteration metadata provided per attempt) costs more than the call's own
+  // Effect program. A failure enters the same policy with the retries left.
+  return Effect.catchAll(step, (e) =>
+    retryable(e) && cap > 0 ? Effect.retry(step, { schedule: Schedule.recurs(cap - 1), while: retryable }) : Effect.fail(e))
 }

@@ -9,6 +9,7 @@ import type { NoCredential } from "../credentials/credential-pool.js"
 import type { ProviderKind } from "../credentials/credential.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
 import { TokenRefresh } from "../credentials/token-refresh.js"
+import type { CodecContext } from "../formats/codecs.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
@@ -75,6 +76,7 @@ export const make = Effect.gen(function*() {
       if (ir !== undefined && Either.isLeft(ir)) return yield* ir.left
       const created = Math.floor((yield* Clock.currentTimeMillis) / 1000)
       const alt = call.query.get("alt") ?? call.query.get("$alt") ?? undefined
+      let context: CodecContext | undefined
       const plan: CallPlan = {
         call,
         client,
@@ -82,7 +84,10 @@ export const make = Effect.gen(function*() {
         dispatchers,
         ir: ir === undefined ? undefined : ir.right,
         reasoning,
-        context: client.context(created),
+        // built on first use: it decodes the request, which a passthrough call never needs
+        get context() {
+          return (context ??= client.context(created))
+        },
         alt: alt === undefined || alt === "" || alt === "sse" ? undefined : alt,
         tokens
       }
