@@ -84,6 +84,35 @@ describe("auth files", () => {
       expect(after.status).toBe(400)
     }).pipe(Effect.provide(Claude.layer())))
 
+  it.scopedLive("replacing, renaming over and deleting one file leaves a stream on another credential undisturbed", () =>
+    Effect.gen(function*() {
+      const fake = yield* Claude.ClaudeFake
+      const s = yield* startServer(`upstream-endpoints:\n  claude: ${fake.url}\nrouting:\n  strategy: fill-first`, {
+        auths: { "claude-a.json": claudeFile("tok-a"), "claude-b.json": claudeFile("tok-b") }
+      })
+      yield* pollUntil(hasModel(s.url), "both files routable")
+      // fill-first: the stream goes to claude-a.json (first by id); then b is churned underneath
+      yield* fake.enqueue({ parts: [Script.text("a long and slow answer")], chunkDelayMs: 30 })
+      const streaming = yield* Effect.promise(() =>
+        fetch(`${s.url}/v1/messages`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+          body: JSON.stringify({ model: "claude-sonnet-4-5-20250929", max_tokens: 20, stream: true, messages: [{ role: "user", content: "hi" }] })
+        })
+      )
+      const body = Effect.promise(() => streaming.text())
+      const b = path.join(s.dir, "auths", "claude-b.json")
+      fs.writeFileSync(b, claudeFile("tok-b2"))
+      const tmp = path.join(s.dir, "auths", ".claude-b.json.tmp")
+      fs.writeFileSync(tmp, claudeFile("tok-b3"))
+      fs.renameSync(tmp, b)
+      fs.rmSync(b)
+      const text = yield* body
+      expect(text).toContain("message_stop")
+      expect(text).not.toContain("event: error")
+      expect((yield* posts(fake))[0]?.headers.authorization).toBe("Bearer tok-a")
+    }).pipe(Effect.provide(Claude.layer())))
+
   it.scopedLive("a ChatGPT (Codex) file serves with its token, account id and the CLI originator", () =>
     Effect.gen(function*() {
       const fake = yield* Codex.CodexFake
