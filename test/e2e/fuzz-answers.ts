@@ -86,8 +86,10 @@ const streamProblem = (route: FuzzRoute, events: Array<SseEvent>): string | unde
     }
     case "completions": {
       v = []
-      if (events[events.length - 1]?.data !== "[DONE]") v.push("[DONE] is not last")
-      for (const d of events.slice(0, -1).map(parseData)) {
+      const chunks = events.filter((e) => e.data !== "[DONE]")
+      // [DONE] ends the stream, or an error chunk when the upstream broke off
+      if (events[events.length - 1]?.data !== "[DONE]" && !erroredLast(chunks)) v.push("[DONE] is not last")
+      for (const d of chunks.map(parseData)) {
         if (!isObj(d) || (d.object !== "text_completion" && !isObj(d.error))) v.push("chunk is not a text_completion")
       }
       break
