@@ -4,10 +4,11 @@
  * hit directly, same requests, same load generator, same run. Reports the proxy's CPU per
  * request or stream (from /proc), added p50 latency over the direct fake, RSS, and checks
  * that every stream arrives whole and in order. Ratios to the bare proxy, so a noisy shared
- * machine still gives a fair figure. BENCH_SCALE=0.5 halves every request count.
+ * machine still gives a fair figure. BENCH_SCALE=0.5 halves every request count; BENCH_ONLY=<part
+ * of a scenario name> runs only those, BENCH_HELD=0 skips the held streams, and
+ * BENCH_PROXY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the proxy
+ * (BENCH_BARE_NODE_ARGS the bare proxy).
  */
-import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import * as Claude from "../test/fakes/claude.js"
@@ -16,23 +17,13 @@ import * as Compat from "../test/fakes/openai-chat.js"
 import * as Script from "../test/fakes/script.js"
 import { hold, load, type LoadResult, percentile, type Shot } from "./load.js"
 import { type Measured, spawnMeasured } from "./proc.js"
-import { type Check, claudeText, openaiText } from "./streams.js"
+import { nodeArgs, startProxy } from "./proxy.js"
+import { chunks, type Check, claudeText, openaiText } from "./streams.js"
 
 const scale = Number(process.env.BENCH_SCALE ?? 1)
 const count = (n: number) => Math.max(4, Math.round(n * scale))
 const rounds = 2 // targets alternate within each round, so drift in machine load hits all alike
 const heldStreams = Number(process.env.BENCH_HELD ?? 1000)
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cpa-bench-"))
-const configFile = path.join(dir, "config.yaml")
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 
 type TargetName = "direct" | "bare" | "proxy"
 const targets: ReadonlyArray<TargetName> = ["direct", "bare", "proxy"]
@@ -55,8 +46,6 @@ interface Scenario {
   readonly stream: boolean
 }
 
-/** 200 text chunks of exactly 20 bytes, numbered so that loss or reordering shows. */
-const chunks = Array.from({ length: 200 }, (_, i) => `c${String(i).padStart(3, "0")} abcdefghijklmnopqrstuvwxyz`.slice(0, 20))
 const smallMessages = [{ role: "user", content: "Say hello in one short sentence." }]
 const oneMegabyte = "lorem ipsum dolor sit amet, ".repeat(Math.ceil(1_000_000 / 28)).slice(0, 1_000_000)
 
@@ -66,33 +55,12 @@ const main = async () => {
   const loadStart = os.loadavg()
   const compat = await Compat.start({ record: false })
   const claude = await Claude.start({ record: false })
-  const port = await freePort()
-  fs.writeFileSync(
-    configFile,
-    [
-      `port: ${port}`,
-      "host: 127.0.0.1",
-      `auth-dir: ${JSON.stringify(path.join(dir, "auths"))}`,
-      "logging-to-file: true",
-      "api-keys: [bench-key]",
-      "openai-compatibility:",
-      "  - name: benchcompat",
-      `    base-url: ${compat.url}/v1`,
-      "    api-key-entries: [{api-key: up-key}]",
-      "    models: [{name: bench-model, alias: bench-model}]",
-      "claude-api-key:",
-      "  - api-key: sk-ant-bench",
-      `    base-url: ${claude.url}`,
-      ""
-    ].join("\n")
-  )
-  const nodeArgs = (process.env.BENCH_PROXY_NODE_ARGS ?? "").split(" ").filter((a) => a !== "")
-  const proxy = await spawnMeasured([...nodeArgs, path.resolve("dist/main.js"), "serve", "--config", configFile], /listening on (http:\/\/[\d.]+:\d+)/, { HOME: dir })
+  const proxy = await startProxy({ compat: compat.url, claude: claude.url }, "dist", nodeArgs("BENCH_PROXY_NODE_ARGS"))
   const bare = await spawnMeasured(
-    [path.resolve("bench/bare-proxy.mjs"), JSON.stringify({ o: compat.url, c: claude.url })],
+    [...nodeArgs("BENCH_BARE_NODE_ARGS"), path.resolve("bench/bare-proxy.mjs"), JSON.stringify({ o: compat.url, c: claude.url })],
     /listening on (http:\/\/[\d.]+:\d+)/
   )
-  const proxyUrl = proxy.match[1]!
+  const proxyUrl = proxy.url
   const bareUrl = bare.match[1]!
   const idle = { proxy: proxy.rss(), bare: bare.rss() }
   const processes: Record<TargetName, Measured | undefined> = { direct: undefined, bare, proxy }
@@ -124,7 +92,7 @@ const main = async () => {
     ...(latencyTarget === undefined ? {} : { latencyTarget }),
     stream: false
   })
-  const streamScenario = { total: count(128), concurrency: 32, warmup: count(32), stream: true } as const
+  const streamScenario = { total: count(96), concurrency: 32, warmup: count(32), stream: true } as const
 
   const scenarios: ReadonlyArray<Scenario> = [
     nonStream(1, 1000, 0.6),
@@ -193,7 +161,7 @@ const main = async () => {
   // held slow streams first, while both heaps are still small: RSS growth per open stream
   compat.setFallback({ parts: [Script.text(chunks)], chunkDelayMs: 250 })
   const heldPer: Partial<Record<"bare" | "proxy", number>> = {}
-  for (const t of ["bare", "proxy"] as const) {
+  for (const t of heldStreams > 0 ? (["bare", "proxy"] as const) : []) {
     const measured = processes[t]!
     await load(openaiShots(openaiStream)[t], 32, 32) // warm: connections, JIT
     await new Promise((r) => setTimeout(r, 500))
@@ -205,9 +173,10 @@ const main = async () => {
   }
   process.stdout.write(`  done: ${heldStreams} held streams\n`)
 
+  const only = process.env.BENCH_ONLY // a substring of scenario names, for profiling one
   const rows: Array<Array<string>> = []
   const misses: Array<string> = []
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((x) => only === undefined || x.name.includes(only))) {
     const began = performance.now()
     s.fake.setFallback(s.reply)
     for (const t of targets) await load(s.shots[t], s.warmup, s.concurrency)
@@ -263,7 +232,6 @@ const main = async () => {
       (misses.length === 0 ? "all issue 4 targets met\n" : `targets missed:\n${misses.map((m) => `  - ${m}`).join("\n")}\n`)
   )
   await Promise.all([proxy.stop(), bare.stop(), compat.close(), claude.close()])
-  fs.rmSync(dir, { recursive: true, force: true })
 }
 
 main().catch((e: unknown) => {

@@ -2,6 +2,9 @@
 import { dataOf, parse } from "../test/fakes/sse.js"
 import type { Verify } from "./load.js"
 
+/** 200 text chunks of exactly 20 bytes, numbered so that loss or reordering shows. */
+export const chunks = Array.from({ length: 200 }, (_, i) => `c${String(i).padStart(3, "0")} abcdefghijklmnopqrstuvwxyz`.slice(0, 20))
+
 /** A check of one whole answer body. */
 export type Check = Verify
 

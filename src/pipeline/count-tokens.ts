@@ -34,7 +34,7 @@ const countWith = (plan: CallPlan, credential: Credential, candidate: Candidate)
   Effect.gen(function*() {
     const provider = providers[credential.kind]
     // counting always decodes the request up front, so plan.ir is set
-    if (provider.countTokens === undefined) return countLocally(plan.ir!)
+    if (provider.countTokens === undefined) return yield* countLocally(plan.ir!)
     const input: CallInput = {
       credential,
       baseUrl: baseUrlFor(plan.config, credential, provider),

@@ -73,8 +73,8 @@ export const failed = (provider: string, res: UpstreamResponse) =>
   })
 
 /** Sends one request to one target through the credential's proxy. @category sending */
-export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined) =>
-  send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload).pipe(
+export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined, readOk = false) =>
+  send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload, readOk).pipe(
     Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
   )
 
@@ -130,12 +130,11 @@ const attemptWith = (plan: CallPlan, credential: Credential, candidate: Candidat
       clientHeaders: plan.call.headers,
       ...(passthrough && plan.alt !== undefined ? { alt: plan.alt } : {})
     }
-    const response = yield* sendTo(plan, credential, provider.generate(input), body(plan, provider, input, passthrough))
+    // a non-stream 2xx answer arrives read whole (a broken body is a TransportError, retried)
+    const response = yield* sendTo(plan, credential, provider.generate(input), body(plan, provider, input, passthrough), !plan.call.stream)
     if (response.status < 200 || response.status >= 300) return yield* failed(credential.provider, response)
-    if (plan.call.stream) return { provider, credential, passthrough, response, bytes: undefined }
-    const bytes = yield* readAll(response).pipe(
-      Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
-    )
+    const bytes = response.bytes
+    if (bytes === undefined) return { provider, credential, passthrough, response, bytes: undefined }
     if (provider.alwaysStreams && !bytes.includes("response.completed") && !bytes.includes("response.incomplete")) {
       // spec/02 §5c: a Codex stream that ends before its terminal event is a 408, retried elsewhere;
       // response.incomplete (cut at max_output_tokens or by a filter) is a finished answer too

@@ -1,5 +1,9 @@
-import { countTokens } from "gpt-tokenizer"
+import * as Effect from "effect/Effect"
 import type * as IR from "../formats/ir.js"
+
+// The tokenizer's tables cost ~70 MB of RSS: loaded on the first local count, not at start.
+let tokenizer: Promise<typeof import("gpt-tokenizer")> | undefined
+const loadTokenizer = Effect.promise(() => (tokenizer ??= import("gpt-tokenizer")))
 
 const partText = (p: IR.Part): string => {
   switch (p.type) {
@@ -23,10 +27,11 @@ const toolText = (t: IR.Tool): string =>
  * for upstreams that have no counting endpoint (Codex, OpenAI-compatible).
  * @category counting
  */
-export const countLocally = (req: IR.Request): number => {
-  const texts: Array<string> = []
-  for (const s of req.system) texts.push(s.text)
-  for (const m of req.messages) for (const p of m.parts) texts.push(partText(p))
-  for (const t of req.tools) texts.push(toolText(t))
-  return countTokens(texts.filter((t) => t !== "").join("\n"))
-}
+export const countLocally = (req: IR.Request): Effect.Effect<number> =>
+  Effect.map(loadTokenizer, ({ countTokens }) => {
+    const texts: Array<string> = []
+    for (const s of req.system) texts.push(s.text)
+    for (const m of req.messages) for (const p of m.parts) texts.push(partText(p))
+    for (const t of req.tools) texts.push(toolText(t))
+    return countTokens(texts.filter((t) => t !== "").join("\n"))
+  })

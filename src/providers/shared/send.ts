@@ -16,16 +16,23 @@ export interface SendFailure {
   readonly message: string
 }
 
+/** An answer whose body was read whole when its status is 2xx (`readOk`), else left to read. @category models */
+export interface SentResponse extends UpstreamResponse {
+  readonly bytes: Buffer | undefined
+}
+
 /**
  * POSTs (or GETs, without a body) through a dispatcher. Interrupting the effect aborts the
- * request, so a client that goes away takes its upstream call with it.
+ * request, so a client that goes away takes its upstream call with it. With `readOk`, a 2xx
+ * body is read whole in the same step (one async boundary per non-stream call, not two).
  * @category sending
  */
 export const send = (
   dispatcher: Dispatcher,
   target: { readonly url: string; readonly headers: Readonly<Record<string, string>> },
-  body: string | Buffer | undefined
-): Effect.Effect<UpstreamResponse, SendFailure> =>
+  body: string | Buffer | undefined,
+  readOk = false
+): Effect.Effect<SentResponse, SendFailure> =>
   Effect.tryPromise({
     try: async (signal) => {
       const res = await request(target.url, {
@@ -35,9 +42,19 @@ export const send = (
         dispatcher,
         signal
       })
-      return { status: res.statusCode, headers: res.headers, body: res.body }
+      const answer = { status: res.statusCode, headers: res.headers, body: res.body }
+      const ok = res.statusCode >= 200 && res.statusCode < 300
+      return { ...answer, bytes: readOk && ok ? await readStream(decoded(answer)) : undefined }
     },
     catch: (e) => ({ message: describe(e) })
+  })
+
+const readStream = (stream: Readable): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    stream.on("data", (c: Buffer) => chunks.push(c))
+    stream.once("end", () => resolve(Buffer.concat(chunks)))
+    stream.once("error", reject)
   })
 
 const describe = (e: unknown): string => {
