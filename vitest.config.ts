@@ -1,10 +1,32 @@
 import { defineConfig } from "vitest/config"
 
+// Test files that drive Effect's TestClock: they get a fresh module graph per file, since a
+// shared one hands @effect/vitest and the test different TestClock instances.
+const testClockFiles = [
+  "test/credentials/credential-pool.test.ts",
+  "test/credentials/status.test.ts",
+  "test/credentials/token-refresh-schedule.test.ts"
+]
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    pool: "forks"
+    pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared",
+          include: ["test/**/*.test.ts"],
+          exclude: testClockFiles,
+          // Files share their worker's module cache: Effect, the SDKs and the server load once
+          // per worker instead of once per file, which more than halves the suite. Every test
+          // builds its own server and services, so no state crosses files through modules.
+          poolOptions: { forks: { isolate: false } }
+        }
+      },
+      { extends: true, test: { name: "isolated", include: testClockFiles } }
+    ]
   }
 })
