@@ -19,44 +19,26 @@ const stableId = (kind: string, parts: ReadonlyArray<string>, seen: Map<string, 
 export const credentialsFromConfig = (config: Config): ReadonlyArray<Credential> => {
   const seen = new Map<string, number>()
   const out: Array<Credential> = []
-  for (const k of config.geminiApiKey) {
-    out.push({
-      id: stableId("gemini:apikey", [k.apiKey, k.baseUrl], seen),
-      provider: "gemini",
-      kind: "gemini",
-      label: "gemini-apikey",
-      apiKey: k.apiKey,
-      baseUrl: k.baseUrl,
-      proxyUrl: k.proxyUrl,
-      headers: k.headers,
-      models: k.models
-    })
-  }
-  for (const k of config.claudeApiKey) {
-    out.push({
-      id: stableId("claude:apikey", [k.apiKey, k.baseUrl], seen),
-      provider: "claude",
-      kind: "claude",
-      label: "claude-apikey",
-      apiKey: k.apiKey,
-      baseUrl: k.baseUrl,
-      proxyUrl: k.proxyUrl,
-      headers: {},
-      models: k.models
-    })
-  }
-  for (const k of config.codexApiKey) {
-    out.push({
-      id: stableId("codex:apikey", [k.apiKey, k.baseUrl], seen),
-      provider: "codex",
-      kind: "codex",
-      label: "codex-apikey",
-      apiKey: k.apiKey,
-      baseUrl: k.baseUrl,
-      proxyUrl: k.proxyUrl,
-      headers: {},
-      models: k.models
-    })
+  // gemini, claude and codex keys share one shape; only Gemini entries carry headers
+  const keyLists = [
+    ["gemini", config.geminiApiKey],
+    ["claude", config.claudeApiKey],
+    ["codex", config.codexApiKey]
+  ] as const
+  for (const [kind, entries] of keyLists) {
+    for (const k of entries) {
+      out.push({
+        id: stableId(`${kind}:apikey`, [k.apiKey, k.baseUrl], seen),
+        provider: kind,
+        kind,
+        label: `${kind}-apikey`,
+        apiKey: k.apiKey,
+        baseUrl: k.baseUrl,
+        proxyUrl: k.proxyUrl,
+        headers: "headers" in k ? k.headers : {},
+        models: k.models
+      })
+    }
   }
   for (const p of config.openaiCompatibility) {
     const lname = p.name.toLowerCase() || "openai-compatibility"

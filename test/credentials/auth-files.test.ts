@@ -6,23 +6,11 @@ import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
 import * as Codex from "../fakes/codex.js"
 import * as Script from "../fakes/script.js"
-import { http, startServer } from "../support/server.js"
+import { posts } from "../pipeline/helpers.js"
+import { eventuallyEffect, http, startServer } from "../support/server.js"
 
 const claudeFile = (token: string) =>
   JSON.stringify({ id_token: "", access_token: token, refresh_token: "sk-ant-ort01-r", last_refresh: "2026-11-28T10:00:00Z", email: "me@example.com", type: "claude", expired: "2099-01-01T00:00:00Z" })
-
-const posts = (fake: { readonly requests: Effect.Effect<ReadonlyArray<{ method: string; headers: Record<string, string | undefined>; json: unknown }>> }) =>
-  Effect.map(fake.requests, (all) => all.filter((r) => r.method === "POST"))
-
-/** Re-checks every 20 ms until the check holds; fails after 1 s (the reload promise). */
-const pollUntil = (check: Effect.Effect<boolean>, what: string) =>
-  Effect.gen(function*() {
-    for (let i = 0; i < 50; i++) {
-      if (yield* check) return
-      yield* Effect.sleep("20 millis")
-    }
-    return yield* Effect.dieMessage(`expected within 1 s: ${what}`)
-  })
 
 const hasModel = (url: string) =>
   Effect.map(http(`${url}/v1/models`), (r) => (r.json() as { data: Array<{ id: string }> }).data.some((m) => m.id === "claude-sonnet-4-5-20250929"))
@@ -35,7 +23,7 @@ describe("auth files", () => {
       fs.writeFileSync(path.join(s.dir, "auths", "claude-me@example.com.json"), claudeFile("sk-ant-oat01-one"))
       const anthropic = new Anthropic({ baseURL: s.url, apiKey: "x", maxRetries: 0 })
       // the file's models appear within a second
-      yield* pollUntil(hasModel(s.url), "the auth file's models appear")
+      yield* eventuallyEffect(hasModel(s.url), "the auth file's models appear")
       const m = yield* Effect.promise(() =>
         anthropic.messages.create({ model: "claude-sonnet-4-5-20250929", max_tokens: 50, system: "be brief", messages: [{ role: "user", content: "hi" }] })
       )
@@ -56,7 +44,7 @@ describe("auth files", () => {
       const s = yield* startServer(`upstream-endpoints:\n  claude: ${fake.url}`)
       const file = path.join(s.dir, "auths", "claude-me@example.com.json")
       fs.writeFileSync(file, claudeFile("tok-1"))
-      yield* pollUntil(hasModel(s.url), "the added file routable")
+      yield* eventuallyEffect(hasModel(s.url), "the added file routable")
       // replace: the next request carries the new token
       fs.writeFileSync(file, claudeFile("tok-2"))
       const send = (stream: boolean) =>
@@ -65,7 +53,7 @@ describe("auth files", () => {
           headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
           body: JSON.stringify({ model: "claude-sonnet-4-5-20250929", max_tokens: 20, stream, messages: [{ role: "user", content: "hi" }] })
         })
-      yield* pollUntil(
+      yield* eventuallyEffect(
         Effect.gen(function*() {
           yield* Effect.promise(() => send(false).then((r) => r.text()))
           return (yield* posts(fake)).at(-1)?.headers.authorization === "Bearer tok-2"
@@ -77,7 +65,7 @@ describe("auth files", () => {
       const streaming = yield* Effect.promise(() => send(true))
       const bodyText = Effect.promise(() => streaming.text())
       fs.rmSync(file)
-      yield* pollUntil(Effect.map(hasModel(s.url), (has) => !has), "the deleted file's models gone")
+      yield* eventuallyEffect(Effect.map(hasModel(s.url), (has) => !has), "the deleted file's models gone")
       const text = yield* bodyText
       expect(text).toContain("message_stop")
       const after = yield* Effect.promise(() => send(false))
@@ -90,7 +78,7 @@ describe("auth files", () => {
       const s = yield* startServer(`upstream-endpoints:\n  claude: ${fake.url}\nrouting:\n  strategy: fill-first`, {
         auths: { "claude-a.json": claudeFile("tok-a"), "claude-b.json": claudeFile("tok-b") }
       })
-      yield* pollUntil(hasModel(s.url), "both files routable")
+      yield* eventuallyEffect(hasModel(s.url), "both files routable")
       // fill-first: the stream goes to claude-a.json (first by id); then b is churned underneath
       yield* fake.enqueue({ parts: [Script.text("a long and slow answer")], chunkDelayMs: 30 })
       const streaming = yield* Effect.promise(() =>
@@ -122,7 +110,7 @@ describe("auth files", () => {
         JSON.stringify({ id_token: "x.y.z", access_token: "chatgpt-at", refresh_token: "rt_1", account_id: "acct-42", last_refresh: "2026-11-28T10:00:00Z", email: "me@example.com", type: "codex", expired: "2099-01-01T00:00:00Z" })
       )
       const ask = http(`${s.url}/v1/chat/completions`, { method: "POST", body: JSON.stringify({ model: "gpt-5", messages: [{ role: "user", content: "hi" }] }) })
-      yield* pollUntil(Effect.map(http(`${s.url}/v1/models`), (r) => r.text.includes("\"gpt-5\"")), "the codex file routable")
+      yield* eventuallyEffect(Effect.map(http(`${s.url}/v1/models`), (r) => r.text.includes("\"gpt-5\"")), "the codex file routable")
       const r = yield* ask
       expect(r.status).toBe(200)
       expect((r.json() as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBeTruthy()

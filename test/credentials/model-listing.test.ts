@@ -6,21 +6,14 @@ import * as Codex from "../fakes/codex.js"
 import * as Gemini from "../fakes/gemini.js"
 import * as Compat from "../fakes/openai-chat.js"
 import { chat, errorOf, generate, messages, posts } from "../pipeline/helpers.js"
-import { http, startServer, type TestServer } from "../support/server.js"
+import { eventuallyEffect, http, startServer, type TestServer } from "../support/server.js"
 
 const openAiIds = (s: TestServer) =>
   Effect.map(http(`${s.url}/v1/models`), (r) => (r.json() as { data: Array<{ id: string }> }).data.map((m) => m.id))
 const geminiNames = (s: TestServer) =>
   Effect.map(http(`${s.url}/v1beta/models`), (r) => (r.json() as { models: Array<{ name: string }> }).models.map((m) => m.name))
-// polls a condition the server reaches in the background (listings run after start and after each change)
-const until = (check: Effect.Effect<boolean>, what: string) =>
-  Effect.gen(function*() {
-    const deadline = Date.now() + 3000
-    while (!(yield* check)) {
-      if (Date.now() > deadline) return yield* Effect.dieMessage(`${what}: not within 3 s`)
-      yield* Effect.sleep("20 millis")
-    }
-  })
+// listings run in the background after start and after each change: poll for them
+const until = (check: Effect.Effect<boolean>, what: string) => eventuallyEffect(check, what, 3000)
 const learned = (s: TestServer, id: string) => until(Effect.map(s.registry.candidates(id), (c) => c.length > 0), `${id} listed`)
 const modelOf = (json: unknown) => (json as { model?: string }).model
 

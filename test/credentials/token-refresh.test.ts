@@ -4,7 +4,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
 import { tokenEndpoint } from "../fakes/oauth-token.js"
-import { http, startServer } from "../support/server.js"
+import { posts } from "../pipeline/helpers.js"
+import { eventually, http, startServer } from "../support/server.js"
 
 const claudeFile = (token: string, expired: string) =>
   JSON.stringify({ id_token: "", access_token: token, refresh_token: "rt-0", last_refresh: "2026-01-01T00:00:00Z", email: "me@example.com", type: "claude", expired })
@@ -15,18 +16,6 @@ const ask = (url: string) =>
     headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
     body: JSON.stringify({ model: "claude-sonnet-4-5-20250929", max_tokens: 20, messages: [{ role: "user", content: "hi" }] })
   })
-
-/** Re-checks every 20 ms until the check holds; fails after `ms`. */
-const within = (ms: number, check: () => boolean, what: string) =>
-  Effect.gen(function*() {
-    for (let waited = 0; waited < ms; waited += 20) {
-      if (check()) return
-      yield* Effect.sleep("20 millis")
-    }
-    return yield* Effect.dieMessage(`expected within ${ms} ms: ${what}`)
-  })
-
-const posts = (fake: Claude.ClaudeFake["Type"]) => Effect.map(fake.requests, (all) => all.filter((r) => r.method === "POST"))
 
 /** A server whose Claude OAuth file starts with `token` expiring at `expired`, and the fakes it talks to. */
 const setup = (token: string, expired: string, delayMs = 0, failFirst: ReadonlyArray<number> = []) =>
@@ -69,8 +58,8 @@ describe("OAuth token refresh", () => {
     Effect.gen(function*() {
       const soon = new Date(Date.now() + 60 * 60_000).toISOString() // within Claude's 4 h lead
       const { tokens, file } = yield* setup("aging-token", soon)
-      yield* within(3000, () => tokens.calls().length === 1, "one background refresh")
-      yield* within(1000, () => JSON.parse(fs.readFileSync(file, "utf8")).access_token === "at-1", "the new token saved")
+      yield* eventually(() => tokens.calls().length === 1, 3000)
+      yield* eventually(() => JSON.parse(fs.readFileSync(file, "utf8")).access_token === "at-1")
     }).pipe(Effect.provide(Claude.layer())))
 
   it.scopedLive("a failing refresh is marked and backs off, and the credential is skipped meanwhile instead of retried", () =>

@@ -95,6 +95,17 @@ export interface HttpAnswer {
   readonly json: () => unknown
 }
 
+/** Like `eventually`, for a check that is itself an Effect (an HTTP probe, a fake's records). */
+export const eventuallyEffect = (check: Effect.Effect<boolean>, what: string, timeoutMs = 1000) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if (yield* check) return
+      yield* Effect.sleep("20 millis")
+    }
+    return yield* Effect.dieMessage(`expected within ${timeoutMs} ms: ${what}`)
+  })
+
 /** fetch as an Effect. */
 export const http = (url: string, init?: RequestInit): Effect.Effect<HttpAnswer> =>
   Effect.promise(async () => {
