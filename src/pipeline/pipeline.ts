@@ -61,7 +61,7 @@ export const make = Effect.gen(function*() {
   const serve = (call: ModelCall, res: ServerResponse) =>
     Effect.gen(function*() {
       const client = clientSide(call)
-      const route = yield* resolveRoute(call.model, call.config, registry, yield* pool.all)
+      const route = yield* resolveRoute(call.model, call.config, registry, pool.all)
       const reasoning = route.reasoning ?? suffixReasoning(call.model, route.model)
       const counting = call.format === "claude-count-tokens" || call.action === "countTokens"
       // provider key -> its upstream family, for the candidates of this model

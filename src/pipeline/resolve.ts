@@ -40,7 +40,8 @@ export const resolveRoute = (
   requested: string,
   config: Config,
   registry: Registry,
-  credentials: ReadonlyArray<Credential>
+  /** Read only for `name://model`, the one form that needs the credential list. */
+  credentials: Effect.Effect<ReadonlyArray<Credential>>
 ): Effect.Effect<Route, ApiError> =>
   Effect.gen(function*() {
     const sep = requested.indexOf("://")
@@ -54,7 +55,7 @@ export const resolveRoute = (
         // a model the provider does not list goes out under its own name
         const list = listed.length > 0
           ? listed
-          : credentials.filter((c) => c.provider === provider).map((c) => ({ credentialId: c.id, provider, upstream: rest }))
+          : (yield* credentials).filter((c) => c.provider === provider).map((c) => ({ credentialId: c.id, provider, upstream: rest }))
         if (list.length > 0) return toRoute(rest, undefined, list)
       }
     }
