@@ -2,6 +2,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConfigService from "./config/config-service.js"
+import { loadConfigFile } from "./config/load.js"
 import * as CredentialPool from "./credentials/credential-pool.js"
 import * as CredentialSync from "./credentials/credential-sync.js"
 import * as ModelRegistry from "./credentials/model-registry.js"
@@ -22,8 +23,17 @@ export interface AppOptions {
   readonly logOut?: (line: string) => void
 }
 
-/** The default Store: the auth-dir of the config in force at start (a restart moves it). */
-const storeLayer = Layer.unwrapScoped(Effect.map(ConfigService.ConfigService, (c) => FileStore.layer(c.current().authDir)))
+/**
+ * The default Store: config.yaml and the auth-dir it names at start (a restart moves it).
+ * The config is read once here to find that folder; ConfigService then owns it.
+ */
+const storeLayer = (options: AppOptions) =>
+  Layer.unwrapEffect(Effect.map(loadConfigFile(options.configFile), ({ config }) =>
+    FileStore.layer({
+      configFile: options.configFile,
+      authDir: config.authDir,
+      ...(options.watch === undefined ? {} : { watchConfig: options.watch })
+    })))
 
 /**
  * Every service of a running server, as one Layer: what `serve` runs and what the
@@ -35,8 +45,9 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Pipeline.layer),
     Layer.provideMerge(TokenRefresh.layer),
-    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), storeLayer)),
-    Layer.provideMerge(ConfigService.layer(options.configFile, options.watch === undefined ? {} : { watch: options.watch })),
+    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
+    Layer.provideMerge(ConfigService.layer),
+    Layer.provideMerge(storeLayer(options)),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
     Layer.provideMerge(NodeFileSystem.layer)
   )

@@ -2,13 +2,11 @@
  * The management secret (spec/01 §8.3): a plaintext `remote-management.secret-key` is
  * replaced in config.yaml by its bcrypt hash, touching nothing else in the file.
  */
-import * as FileSystem from "@effect/platform/FileSystem"
 import { compare, hash } from "bcryptjs"
 import * as Effect from "effect/Effect"
 import { createHash, timingSafeEqual } from "node:crypto"
 import * as YAML from "yaml"
-import { writeAtomically } from "../store/atomic-write.js"
-import { ConfigError } from "./load.js"
+import type { ConfigRecord, StoreError } from "../store/store.js"
 
 /** bcrypt cost used for the management key, as the Go version. @category constants */
 export const BCRYPT_COST = 10
@@ -51,36 +49,34 @@ const replaceSecret = (text: string, doc: YAML.Document, node: YAML.Scalar, hash
   return doc.toString({ lineWidth: 0 })
 }
 
-// Keeps the file's own mode; returns false, writing nothing, when the file changed since it
-// was read (an editor saved meanwhile): the next reload hashes the new content instead.
-const rewrite = (fs: FileSystem.FileSystem, file: string, before: string, text: string) =>
-  Effect.flatMap(fs.stat(file), (info) => writeAtomically(file, text, { mode: info.mode & 0o7777, expect: before }))
-
 /**
- * Replaces a plaintext `remote-management.secret-key` in the file by its bcrypt hash, written
- * atomically with the file's mode; returns whether the file was rewritten.
- * A missing file, an unparsable one, an absent/empty/hashed key, or a file edited meanwhile
- * leave it untouched.
+ * The config text with a plaintext `remote-management.secret-key` replaced by its bcrypt
+ * hash, or undefined when there is nothing to hash (unparsable text, an absent, empty or
+ * already hashed key).
  * @category secrets
  */
-export const hashSecretInFile = (file: string): Effect.Effect<boolean, ConfigError, FileSystem.FileSystem> =>
+export const hashSecretInText = (text: string): Effect.Effect<string | undefined> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(file).pipe(
-      Effect.map((t): string | undefined => t),
-      Effect.catchIf((e) => e._tag === "SystemError" && e.reason === "NotFound", () => Effect.succeed(undefined))
-    )
-    if (text === undefined) return false
     const doc = YAML.parseDocument(text, { keepSourceTokens: false })
-    if (doc.errors.length > 0) return false
+    if (doc.errors.length > 0) return undefined
     const node = doc.getIn(secretPath, true)
-    if (!YAML.isScalar(node) || typeof node.value !== "string") return false
+    if (!YAML.isScalar(node) || typeof node.value !== "string") return undefined
     const plain = node.value.trim()
-    if (plain === "" || isBcryptHash(plain)) return false
-    const hashed = yield* hashSecret(plain)
-    return yield* rewrite(fs, file, text, replaceSecret(text, doc, node, hashed))
-  }).pipe(
-    Effect.mapError((e) =>
-      new ConfigError({ path: file, message: `cannot hash remote-management.secret-key in place: ${e.message}` })
-    )
-  )
+    if (plain === "" || isBcryptHash(plain)) return undefined
+    return replaceSecret(text, doc, node, yield* hashSecret(plain))
+  })
+
+/**
+ * Replaces a plaintext `remote-management.secret-key` in the stored config by its bcrypt
+ * hash (only the value's bytes change); returns whether it was rewritten. A config edited
+ * meanwhile is left alone: the next reload hashes the new text instead.
+ * @category secrets
+ */
+export const hashSecretInConfig = (record: ConfigRecord): Effect.Effect<boolean, StoreError> =>
+  Effect.gen(function*() {
+    const text = yield* record.read
+    if (text === undefined) return false
+    const hashed = yield* hashSecretInText(text)
+    if (hashed === undefined) return false
+    return yield* record.write(hashed, { expect: text })
+  })

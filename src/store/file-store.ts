@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import { isObject, type JsonObject } from "../formats/json.js"
 import { writeAtomically } from "./atomic-write.js"
 import { decodeAuthFile } from "./auth-file.js"
+import { makeConfigRecord } from "./file-config.js"
 import { type AuthRecord, Store, type StoreChange, StoreError } from "./store.js"
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
@@ -37,17 +38,31 @@ const readRecord = (dir: string, id: string): Either.Either<AuthRecord, string> 
 
 const isAuthFileName = (name: string) => name.endsWith(".json") && !name.startsWith(".")
 
+/** Where the file store keeps things. @category models */
+export interface FileStoreOptions {
+  /** config.yaml (it may not exist yet: the defaults are in force then). */
+  readonly configFile: string
+  /** The auth-dir: one JSON file per credential. */
+  readonly authDir: string
+  /** Watch config.yaml for changes (default true). */
+  readonly watchConfig?: boolean
+}
+
 /**
- * The default store: JSON files directly in auth-dir (spec/03 B.4). The folder is watched:
+ * The default store: config.yaml as it is, and JSON files directly in auth-dir (spec/03 B.4). The folder is watched:
  * a file added, replaced (an editor's atomic rename included) or deleted becomes a change
  * within a fraction of a second. A malformed or unknown file is logged once with its
  * reason and skipped; a valid record that turns malformed keeps its last good version.
  * @category constructors
  */
-export const make = (dir: string) =>
+export const make = (options: FileStoreOptions) =>
   Effect.gen(function*() {
     const platformFs = yield* FileSystem.FileSystem
-    yield* platformFs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(Effect.ignore)
+    const config = yield* makeConfigRecord(options.configFile, options.watchConfig === undefined ? {} : { watch: options.watchConfig })
+    const dir = path.resolve(options.authDir)
+    yield* platformFs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(
+      Effect.catchAll((e) => Effect.logError(`cannot create auth-dir ${dir}: ${e.message}`))
+    )
     const records = new Map<string, AuthRecord>()
     const reported = new Map<string, string>()
     const hub = yield* PubSub.unbounded<StoreChange>()
@@ -107,6 +122,7 @@ export const make = (dir: string) =>
     watcher.on("error", () => watcher.close())
 
     return Store.of({
+      config,
       dir,
       list: Effect.sync(() => [...records.values()]),
       save: (id, metadata: JsonObject) =>
@@ -145,5 +161,5 @@ export const make = (dir: string) =>
     })
   })
 
-/** The file store over a folder, as the Store. @category layers */
-export const layer = (dir: string) => Layer.scoped(Store, make(dir))
+/** The file store, as the Store. @category layers */
+export const layer = (options: FileStoreOptions) => Layer.scoped(Store, make(options))

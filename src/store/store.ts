@@ -25,9 +25,25 @@ export type StoreChange =
 /** A record could not be written or removed. @category errors */
 export class StoreError extends Data.TaggedError("StoreError")<{ readonly id: string; readonly message: string }> {}
 
-/** Auth records with change notifications; FileStore is the default backend. @category models */
+/** config.yaml as a stored record: its text, written whole, with change signals. @category models */
+export interface ConfigRecord {
+  /** Where the config is (or is mirrored) on disk, for messages and relative paths. */
+  readonly path: string
+  /** The text now, or undefined when there is none yet (the defaults are in force). */
+  readonly read: Effect.Effect<string | undefined, StoreError>
+  /**
+   * Replaces the text atomically; with `expect`, only if the stored text is still that
+   * (someone edited it meanwhile otherwise) and returns false, writing nothing.
+   */
+  readonly write: (text: string, options?: { readonly expect?: string }) => Effect.Effect<boolean, StoreError>
+  /** A signal after each change, by us or by anyone; read the text again to see it. */
+  readonly changes: Stream.Stream<void>
+}
+
+/** The config and the auth records, with change notifications; FileStore is the default backend. @category models */
 export interface Service {
-  /** Where records are mirrored on disk. */
+  readonly config: ConfigRecord
+  /** Where auth records are (or are mirrored) on disk. */
   readonly dir: string
   /** Every valid record now. */
   readonly list: Effect.Effect<ReadonlyArray<AuthRecord>>

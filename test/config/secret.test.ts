@@ -4,7 +4,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as path from "node:path"
 import { loadConfigFile } from "../../src/config/load.js"
-import { hashSecretInFile, isBcryptHash, verifySecret } from "../../src/config/secret.js"
+import { hashSecretInConfig, isBcryptHash, verifySecret } from "../../src/config/secret.js"
+import { makeConfigRecord } from "../../src/store/file-config.js"
 
 const original = `# CLIProxyAPI config
 port: 8317
@@ -35,7 +36,11 @@ const withConfig = (text: string) =>
     return { fs, dir, file }
   })
 
-describe("hashSecretInFile", () => {
+/** Hashes the secret in a config file through the file store's config record. */
+const hashSecretInFile = (file: string) =>
+  Effect.flatMap(makeConfigRecord(file, { watch: false }), hashSecretInConfig)
+
+describe("hashSecretInConfig", () => {
   it.scoped("replaces a plaintext secret by its bcrypt hash and changes nothing else", () =>
     Effect.gen(function*() {
       const { fs, dir, file } = yield* withConfig(original)

@@ -34,11 +34,8 @@ const statusWhen = (refresh: TokenRefresh["Type"], ok: (s: RefreshStatus | undef
 const services = (dir: string, tokenUrl: string) => {
   const configFile = path.join(dir, "config.yaml")
   fs.writeFileSync(configFile, `auth-dir: ${JSON.stringify(path.join(dir, "auths"))}\nlogging-to-file: false\nupstream-endpoints:\n  gemini-oauth: ${tokenUrl}\n  claude-oauth: ${tokenUrl}\n`)
-  const base = Layer.mergeAll(
-    FileStore.layer(path.join(dir, "auths")),
-    ConfigService.layer(configFile, { watch: false }),
-    UpstreamDispatchers.layer()
-  ).pipe(
+  const base = Layer.mergeAll(ConfigService.layer, UpstreamDispatchers.layer()).pipe(
+    Layer.provideMerge(FileStore.layer({ configFile, authDir: path.join(dir, "auths"), watchConfig: false })),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, () => {})),
     Layer.provideMerge(NodeFileSystem.layer)
   )

@@ -12,7 +12,7 @@ import { goAuthFiles } from "./fixtures.js"
 /** Runs with the store on `dir`, capturing log lines. */
 const withStore = <A, E>(dir: string, logs: Array<string>, f: (s: Store["Type"]) => Effect.Effect<A, E>) =>
   Effect.flatMap(Store, f).pipe(
-    Effect.provide(FileStore.layer(dir).pipe(Layer.provide(NodeFileSystem.layer))),
+    Effect.provide(FileStore.layer({ configFile: path.join(dir, "config.yaml"), authDir: dir }).pipe(Layer.provide(NodeFileSystem.layer))),
     Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(String(message)))))
   )
 
@@ -110,6 +110,41 @@ describe("FileStore", () => {
           const bad = yield* Effect.flip(store.save("codex-b.json", { type: "codex" }))
           expect(bad.message).toContain("access_token")
           expect(fs.existsSync(path.join(dir, "codex-b.json"))).toBe(false)
+        }))
+    }))
+
+  it.scopedLive("holds config.yaml as a record: read, compare-and-swap writes keeping its mode, and change signals", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const file = path.join(dir, "config.yaml")
+      yield* withStore(dir, [], (store) =>
+        Effect.gen(function*() {
+          expect(store.config.path).toBe(file)
+          expect(yield* store.config.read).toBeUndefined()
+          expect(yield* store.config.write("port: 1\n")).toBe(true)
+          expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+          fs.chmodSync(file, 0o640)
+          // a write that expects text someone has since replaced is refused, writing nothing
+          expect(yield* store.config.write("port: 2\n", { expect: "port: 0\n" })).toBe(false)
+          expect(yield* store.config.write("port: 3\n", { expect: "port: 1\n" })).toBe(true)
+          expect(yield* store.config.read).toBe("port: 3\n")
+          expect(fs.statSync(file).mode & 0o777).toBe(0o640)
+          // an edit by hand and an editor's atomic rename each signal a change
+          const signalled = (act: () => void) =>
+            Effect.scoped(Effect.gen(function*() {
+              const pull = yield* Stream.toPull(store.config.changes)
+              yield* Effect.sleep("20 millis")
+              act()
+              yield* pull.pipe(Effect.timeout("1 second"), Effect.orDie)
+            }))
+          yield* signalled(() => fs.writeFileSync(file, "port: 4\n"))
+          expect(yield* store.config.read).toBe("port: 4\n")
+          yield* signalled(() => {
+            fs.writeFileSync(path.join(dir, ".config.yaml.swp"), "port: 5\n")
+            fs.renameSync(path.join(dir, ".config.yaml.swp"), file)
+          })
+          expect(yield* store.config.read).toBe("port: 5\n")
+          expect(yield* store.list).toEqual([])
         }))
     }))
 })
