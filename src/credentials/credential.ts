@@ -1,12 +1,13 @@
 import type { ModelAlias } from "../config/schema.js"
 
 /** The upstream families a credential can belong to. @category models */
-export type ProviderKind = "gemini" | "claude" | "codex" | "openai-compat"
+export type ProviderKind = "gemini" | "gemini-cli" | "claude" | "codex" | "qwen" | "iflow" | "openai-compat"
 
 /** The OAuth side of a credential that came from an auth file. @category models */
 export interface OAuth {
   /** The auth file's id in the Store. */
   readonly recordId: string
+  /** The bearer that goes upstream: the OAuth access token (iFlow: the API key the login fetched). */
   readonly accessToken: string
   /** When the access token expires, Unix ms. */
   readonly expiresAt?: number
@@ -19,7 +20,7 @@ export interface OAuth {
 export interface Credential {
   /** Stable id: `<kind>:<12 hex>` for config keys, the file name for auth files. */
   readonly id: string
-  /** Provider key: `gemini`, `claude`, `codex`, or an OpenAI-compatible provider's lower-cased name. */
+  /** Provider key: `gemini`, `gemini-cli`, `claude`, `codex`, `qwen`, `iflow`, or an OpenAI-compatible provider's lower-cased name. */
   readonly provider: string
   readonly kind: ProviderKind
   readonly label: string
@@ -33,6 +34,10 @@ export interface Credential {
   readonly headers: Readonly<Record<string, string>>
   /** Configured name/alias pairs; empty means the provider's catalogue. */
   readonly models: ReadonlyArray<ModelAlias>
+  /** The base URL the account itself names (Qwen's `resource_url`): used when neither the credential nor `upstream-endpoints` sets one. */
+  readonly accountBaseUrl?: string
+  /** Gemini CLI: the Google Cloud projects to bill, in order; a 429 moves to the next one. */
+  readonly projects?: ReadonlyArray<string>
   /** The OpenAI-compatible provider's name as configured (for `name://model`). */
   readonly compatName?: string
   /** Set for auth-file credentials: the token that goes out instead of an API key. */

@@ -6,7 +6,7 @@ import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { ConfigService } from "../config/config-service.js"
-import { obj, str } from "../formats/json.js"
+import { type JsonObject, obj, str } from "../formats/json.js"
 import { refreshers, tokenEndpointKey } from "../providers/refreshers.js"
 import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { RefreshError } from "../providers/shared/oauth-refresh.js"
@@ -42,6 +42,12 @@ export const expiryOf = (record: AuthRecord): number | undefined =>
     ? parseTime(record.file.token?.expiry) ?? parseTime(str(record.metadata.expiry))
     : parseTime(record.file.expired)
 
+/** The token that goes upstream, from a file's content: iFlow's API takes the API key the login fetched. @category tokens */
+export const bearerOf = (type: AuthRecord["file"]["type"], metadata: JsonObject): string | undefined =>
+  type === "gemini" ? str(obj(metadata.token)?.access_token) ?? str(metadata.access_token)
+  : type === "iflow" ? str(metadata.api_key)
+  : str(metadata.access_token)
+
 /** Backoff after failed refreshes: 1 min doubling, at most 30 min; it never gives up. @category policy */
 export const refreshBackoffMs = (failures: number): number => Math.min(30 * 60_000, 60_000 * 2 ** Math.max(0, failures - 1))
 
@@ -68,8 +74,7 @@ export const make = Effect.gen(function*() {
         now
       })
       yield* store.save(recordId, next).pipe(Effect.mapError((e) => new RefreshError({ message: `refreshed, but not saved: ${e.message}` })))
-      const token = record.file.type === "gemini" ? str(obj(next.token)?.access_token) : str(next.access_token)
-      return token ?? ""
+      return bearerOf(record.file.type, next) ?? ""
     }).pipe(
       Effect.tapBoth({
         onFailure: (e) =>

@@ -45,7 +45,9 @@ const countWith = (plan: CallPlan, credential: Credential, candidate: Candidate)
     const upstreamBody = canPassThrough(plan, provider)
       ? plan.call.json
       : codecs[provider.dialect].encodeRequest({ ...plan.ir!, model: candidate.upstream, stream: false }, plan.context)
-    const payload = provider.dialect === "claude"
+    const payload = provider.countBody !== undefined
+      ? provider.countBody(upstreamBody, input)
+      : provider.dialect === "claude"
       ? claudeCountBody({ ...upstreamBody, model: candidate.upstream })
       : "generateContentRequest" in upstreamBody
       ? upstreamBody

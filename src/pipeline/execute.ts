@@ -43,7 +43,7 @@ export interface CallPlan {
 
 /** Whether a provider can take the client's bytes as they are. @category planning */
 export const canPassThrough = (plan: Pick<CallPlan, "client" | "reasoning">, provider: Provider): boolean =>
-  provider.dialect === plan.client.dialect && !plan.client.completions && plan.reasoning === undefined
+  provider.passthrough !== false && provider.dialect === plan.client.dialect && !plan.client.completions && plan.reasoning === undefined
 
 const body = (plan: CallPlan, provider: Provider, input: CallInput, passthrough: boolean): string | Buffer => {
   if (passthrough) {
@@ -119,7 +119,7 @@ export const attempt = (plan: CallPlan, credential: Credential, candidate: Candi
   withRenewal(plan, credential, (c) => attemptWith(plan, c, candidate))
 
 const attemptWith = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<Outcome, AttemptError> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const provider = providers[credential.kind]
     const passthrough = canPassThrough(plan, provider)
     const input: CallInput = {
@@ -130,6 +130,21 @@ const attemptWith = (plan: CallPlan, credential: Credential, candidate: Candidat
       clientHeaders: plan.call.headers,
       ...(passthrough && plan.alt !== undefined ? { alt: plan.alt } : {})
     }
+    const variants = provider.variants?.(input, plan.config) ?? [input]
+    // a 429 moves to the next variant on this credential; the last one's failure stands
+    const tryFrom = (i: number): Effect.Effect<Outcome, AttemptError> =>
+      sendVariant(plan, provider, passthrough, variants[i]!).pipe(
+        Effect.catchIf(
+          (e) => i + 1 < variants.length && e._tag === "UpstreamError" && e.status === 429,
+          () => tryFrom(i + 1)
+        )
+      )
+    return tryFrom(0)
+  })
+
+const sendVariant = (plan: CallPlan, provider: Provider, passthrough: boolean, input: CallInput): Effect.Effect<Outcome, AttemptError> =>
+  Effect.gen(function*() {
+    const credential = input.credential
     // a non-stream 2xx answer arrives read whole (a broken body is a TransportError, retried)
     const response = yield* sendTo(plan, credential, provider.generate(input), body(plan, provider, input, passthrough), !plan.call.stream)
     if (response.status < 200 || response.status >= 300) return yield* failed(credential.provider, response)

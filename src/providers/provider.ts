@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http"
+import type { Config } from "../config/schema.js"
 import type { Credential, ProviderKind } from "../credentials/credential.js"
 import type { ModelInfo } from "../credentials/model-registry.js"
 import type * as IR from "../formats/ir.js"
@@ -16,6 +17,8 @@ export interface CallInput {
   readonly clientHeaders: IncomingHttpHeaders
   /** Gemini `alt` other than `sse`, forwarded as `$alt`. */
   readonly alt?: string
+  /** Gemini CLI: the Google Cloud project this call bills. */
+  readonly project?: string
 }
 
 /** An upstream HTTP target: URL and headers (the body is built by the pipeline). @category models */
@@ -38,6 +41,19 @@ export interface Provider {
   readonly defaultBaseUrl: string
   /** The upstream only answers streams (Codex): non-stream calls are aggregated from one. */
   readonly alwaysStreams: boolean
+  /**
+   * False when even a same-dialect client needs its request and answer translated (Gemini
+   * CLI wraps both in an envelope); default true.
+   */
+  readonly passthrough?: boolean
+  /**
+   * The ways to send one call on one credential, in order: an upstream 429 on one moves to
+   * the next before the credential counts as failed (Gemini CLI: the next project, then the
+   * preview models, as `quota-exceeded` allows). Default: just the input.
+   */
+  readonly variants?: (input: CallInput, config: Config) => ReadonlyArray<CallInput>
+  /** The upstream count request's body, from the request in the upstream dialect (default: by dialect). */
+  readonly countBody?: (body: JsonObject, input: CallInput) => JsonObject
   readonly generate: (input: CallInput) => Target
   /** The upstream's own token counter, when it has one; otherwise tokens are counted locally. */
   readonly countTokens?: (input: CallInput) => Target
@@ -64,3 +80,11 @@ export const ensure = (headers: IncomingHttpHeaders, name: string, fallback: str
 
 /** Joins a base URL and a path without doubling or losing the slash. @category urls */
 export const joinUrl = (base: string, path: string): string => `${base.replace(/\/+$/, "")}${path}`
+
+/**
+ * The body naming the upstream's model, or undefined when it already does (so passthrough
+ * forwards the client's bytes untouched).
+ * @category bodies
+ */
+export const withUpstreamModel = (body: JsonObject, input: CallInput, clientModel: string): JsonObject | undefined =>
+  input.model === clientModel && body.model === input.model ? undefined : { ...body, model: input.model }

@@ -68,7 +68,7 @@ const drive = (url: string) => async (c: M.Case): Promise<M.Seen> => {
     if (e.type === "response.completed" || e.type === "response.incomplete") final = e.response
   }
   expect(final).toBeDefined()
-  expect(first).toBe(c.upstream === "codex" ? 0 : 1)
+  expect(first).toBe(M.family[c.upstream] === "codex" ? 0 : 1)
   expect(types.slice(0, 2)).toEqual(["response.created", "response.in_progress"])
   expect(types[types.length - 1]).toBe(final?.status === "incomplete" ? "response.incomplete" : "response.completed")
   const seen = seenOf(final!)

@@ -1,6 +1,7 @@
 /**
- * The end-to-end matrix (issue 4): one real server per test file with all four API-key
- * upstreams pointed at their fakes, the scenario scripts the fakes answer with, a view of
+ * The end-to-end matrix (issues 4 and 6): one real server per test file with the four API-key
+ * upstreams and the five subscription sign-ins (auth files) pointed at their fakes, the
+ * scenario scripts the fakes answer with, a view of
  * what each upstream received normalised across dialects, and the shape every client
  * driver reduces its SDK's answer to. The dialect files (`matrix-*.test.ts`) hold the drivers.
  */
@@ -8,26 +9,75 @@ import { expect } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import * as Claude from "../fakes/claude.js"
 import * as Codex from "../fakes/codex.js"
+import * as CodeAssist from "../fakes/gemini-code-assist.js"
 import type * as FakeServer from "../fakes/fake-server.js"
 import * as Gemini from "../fakes/gemini.js"
 import * as Compat from "../fakes/openai-chat.js"
 import * as Script from "../fakes/script.js"
 import { startServer } from "../support/server.js"
 
-/** The upstream families under test. */
-export type Upstream = "claude" | "codex" | "gemini" | "compat"
-export const upstreams: ReadonlyArray<Upstream> = ["claude", "codex", "gemini", "compat"]
+/** The upstreams under test: API keys, and the subscription sign-ins of auth files. */
+export type Upstream = Family | "claude-oauth" | "codex-oauth" | "gemini-cli" | "qwen" | "iflow"
+export const upstreams: ReadonlyArray<Upstream> = ["claude", "codex", "gemini", "compat", "claude-oauth", "codex-oauth", "gemini-cli", "qwen", "iflow"]
+
+/** The wire dialect families: what an upstream's requests and answers look like. */
+export type Family = "claude" | "codex" | "gemini" | "compat"
+
+/** Each upstream's family. */
+export const family: Record<Upstream, Family> = {
+  claude: "claude",
+  codex: "codex",
+  gemini: "gemini",
+  compat: "compat",
+  "claude-oauth": "claude",
+  "codex-oauth": "codex",
+  "gemini-cli": "gemini",
+  qwen: "compat",
+  iflow: "compat"
+}
 
 export type Scenario = "text" | "tool" | "parallel" | "roundtrip" | "image" | "reasoning" | "length"
 export const scenarios: ReadonlyArray<Scenario> = ["text", "tool", "parallel", "roundtrip", "image", "reasoning", "length"]
 
-/** The client model name (a config alias) and the upstream model and key behind it. */
+/**
+ * The client model name (a config alias, or a sign-in's catalogue model) and the upstream
+ * model and key (or token) behind it.
+ */
 export const route: Record<Upstream, { readonly alias: string; readonly model: string; readonly key: string }> = {
   claude: { alias: "mx-claude", model: "claude-sonnet-4-5-20250929", key: "up-claude-key" },
   codex: { alias: "mx-codex", model: "gpt-5-codex", key: "up-codex-key" },
   gemini: { alias: "mx-gemini", model: "gemini-2.5-flash", key: "up-gemini-key" },
-  compat: { alias: "mx-compat", model: "vendor/model-x", key: "up-compat-key" }
+  compat: { alias: "mx-compat", model: "vendor/model-x", key: "up-compat-key" },
+  "claude-oauth": { alias: "claude-opus-4-1-20250805", model: "claude-opus-4-1-20250805", key: "up-claude-oauth-token" },
+  "codex-oauth": { alias: "gpt-5", model: "gpt-5", key: "up-codex-oauth-token" },
+  "gemini-cli": { alias: "gemini-2.5-pro", model: "gemini-2.5-pro", key: "up-gemini-cli-token" },
+  qwen: { alias: "qwen3-coder-flash", model: "qwen3-coder-flash", key: "up-qwen-token" },
+  iflow: { alias: "glm-4.6", model: "glm-4.6", key: "up-iflow-api-key" }
 }
+
+/** The Google Cloud project of the Gemini CLI sign-in. */
+export const GEMINI_PROJECT = "mx-project"
+
+/** A year from now, as the Go version writes expiry times. */
+const later = new Date(Date.now() + 365 * 86_400_000).toISOString()
+
+/** The auth files of the five sign-ins, in the Go version's format. */
+const authFiles = (iflowBase: string): Record<string, string> => ({
+  "claude-mx@example.com.json": JSON.stringify({ type: "claude", access_token: route["claude-oauth"].key, refresh_token: "r-claude", email: "mx@example.com", expired: later }),
+  "codex-mx@example.com.json": JSON.stringify({ type: "codex", access_token: route["codex-oauth"].key, refresh_token: "r-codex", account_id: "acct-mx", email: "mx@example.com", expired: later }),
+  "mx@example.com-mx-project.json": JSON.stringify({
+    token: { access_token: route["gemini-cli"].key, refresh_token: "r-gemini", token_type: "Bearer", expiry: later },
+    project_id: GEMINI_PROJECT,
+    email: "mx@example.com",
+    auto: false,
+    checked: true,
+    type: "gemini"
+  }),
+  // resource_url names the real Qwen host; upstream-endpoints points it at the fake instead
+  "qwen-mx.json": JSON.stringify({ type: "qwen", access_token: route.qwen.key, refresh_token: "r-qwen", resource_url: "portal.qwen.ai", email: "mx", expired: later }),
+  // iFlow's API takes the fetched API key, at the file's own base_url
+  "iflow-mx.json": JSON.stringify({ type: "iflow", api_key: route.iflow.key, access_token: "iflow-oauth-token", refresh_token: "r-iflow", email: "mx", base_url: iflowBase, expired: later })
+})
 
 /** The key clients present to the proxy. */
 export const CLIENT_KEY = "mx-client-key"
@@ -63,7 +113,7 @@ const time = { tz: "Europe/Paris" }
 
 /** Each upstream's own style of tool-call id (Gemini calls carry none). */
 const callId = (upstream: Upstream, n: number): { readonly id?: string } =>
-  upstream === "gemini" ? {} : { id: upstream === "claude" ? `toolu_mx_${n}` : `call_mx_${n}` }
+  family[upstream] === "gemini" ? {} : { id: family[upstream] === "claude" ? `toolu_mx_${n}` : `call_mx_${n}` }
 
 /** What the fake answers in a scenario. */
 export const reply = (scenario: Scenario, upstream: Upstream): Script.Reply => {
@@ -148,15 +198,21 @@ export class Matrix extends Context.Tag("cli-proxy-api/test/Matrix")<Matrix, {
   readonly fakes: Record<Upstream, FakeServer.Service>
 }>() {}
 
-/** Boots the four fakes and one server configured with all of them. */
+/** Boots the fakes and one server configured with all of them. */
 export const layer = Layer.scoped(
   Matrix,
   Effect.gen(function*() {
-    const fakes = {
-      claude: yield* Claude.ClaudeFake,
-      codex: yield* Codex.CodexFake,
-      gemini: yield* Gemini.GeminiFake,
-      compat: yield* Compat.OpenAiChatFake
+    // no model listings: each model is served by exactly one upstream
+    const fakes: Record<Upstream, FakeServer.Service> = {
+      claude: yield* Claude.make({ models: [] }),
+      codex: yield* Codex.make(),
+      gemini: yield* Gemini.make({ models: [] }),
+      compat: yield* Compat.make({ models: [] }),
+      "claude-oauth": yield* Claude.make({ models: [] }),
+      "codex-oauth": yield* Codex.make(),
+      "gemini-cli": yield* CodeAssist.make(),
+      qwen: yield* Compat.make({ models: [] }),
+      iflow: yield* Compat.make({ models: [] })
     }
     const models = (u: Upstream) => `    models: [{name: ${route[u].model}, alias: ${route[u].alias}}]`
     const server = yield* startServer([
@@ -177,11 +233,16 @@ export const layer = Layer.scoped(
       "  - name: compat",
       `    base-url: ${fakes.compat.url}/v1`,
       `    api-key-entries: [{api-key: ${route.compat.key}}]`,
-      models("compat")
-    ].join("\n"))
+      models("compat"),
+      "upstream-endpoints:",
+      `  claude: ${fakes["claude-oauth"].url}`,
+      `  codex: ${fakes["codex-oauth"].url}`,
+      `  gemini-cli: ${fakes["gemini-cli"].url}`,
+      `  qwen: ${fakes.qwen.url}/v1`
+    ].join("\n"), { auths: authFiles(`${fakes.iflow.url}/v1`) })
     return { url: server.url, fakes }
   })
-).pipe(Layer.provide(Layer.mergeAll(Claude.layer(), Codex.layer(), Gemini.layer(), Compat.layer())))
+)
 
 // ---------------------------------------------------------------- what the upstream received
 
@@ -220,9 +281,11 @@ const dataUrl = (url: unknown) => {
 
 /** Reduces a recorded upstream request (any of the four dialects) to an `UpstreamSaw`. */
 export const upstreamSaw = (upstream: Upstream, r: Script.RecordedRequest): UpstreamSaw => {
-  const body = o(r.json)
+  const outer = o(r.json)
+  // Gemini CLI requests travel as {model, project, request}
+  const body = upstream === "gemini-cli" ? o(outer.request) : outer
   const bearer = r.headers["authorization"]?.replace(/^Bearer /, "")
-  switch (upstream) {
+  switch (family[upstream]) {
     case "claude": {
       const blocks = a(body.messages).flatMap((m) => {
         const content = o(m).content
@@ -230,7 +293,7 @@ export const upstreamSaw = (upstream: Upstream, r: Script.RecordedRequest): Upst
       })
       return {
         model: s(body.model),
-        auth: r.headers["x-api-key"],
+        auth: upstream === "claude-oauth" ? bearer : r.headers["x-api-key"],
         stream: body.stream === true,
         userText: blocks.filter((b) => b.role === "user" && b.type === "text").map((b) => s(b.text)).join("\n"),
         images: blocks.filter((b) => b.type === "image").map((b) => ({ mime: s(o(b.source).media_type), data: s(o(b.source).data) })),
@@ -257,12 +320,15 @@ export const upstreamSaw = (upstream: Upstream, r: Script.RecordedRequest): Upst
       }
     }
     case "gemini": {
-      const m = /^\/v1beta\/models\/([^:]+):(\w+)$/.exec(r.path)
+      // the model is in the path for the Gemini API, in the envelope for Code Assist
+      const api = /^\/v1beta\/models\/([^:]+):(\w+)$/.exec(r.path)
+      const method = upstream === "gemini-cli" ? /^\/v1internal:(\w+)$/.exec(r.path)?.[1] : api?.[2]
+      const model = upstream === "gemini-cli" ? s(outer.model) : api?.[1] === undefined ? undefined : decodeURIComponent(api[1])
       const parts = a(body.contents).flatMap((c) => a(o(c).parts).map((p): Obj => ({ ...o(p), role: o(c).role })))
       return {
-        model: m?.[1] === undefined ? undefined : decodeURIComponent(m[1]),
-        auth: r.headers["x-goog-api-key"],
-        stream: m?.[2] === "streamGenerateContent" && r.query["alt"] === "sse",
+        model,
+        auth: upstream === "gemini-cli" ? bearer : r.headers["x-goog-api-key"],
+        stream: method === "streamGenerateContent" && r.query["alt"] === "sse",
         userText: parts.filter((p) => p.role === "user" && typeof p.text === "string").map((p) => s(p.text)).join("\n"),
         images: parts.filter((p) => p.inlineData !== undefined).map((p) => ({ mime: s(o(p.inlineData).mimeType), data: s(o(p.inlineData).data) })),
         toolNames: a(body.tools).flatMap((t) => a(o(t).functionDeclarations).map((d) => s(o(d).name) ?? "")),
@@ -302,25 +368,29 @@ export interface Expressible {
 /** Asserts what the upstream received for a case. */
 export const checkUpstream = (c: Case, r: Script.RecordedRequest, can: Expressible = { tools: true, reasoningRequest: true }) => {
   const saw = upstreamSaw(c.upstream, r)
+  const fam = family[c.upstream]
   expect(saw.model).toBe(route[c.upstream].model)
   expect(saw.auth).toBe(route[c.upstream].key)
   // Codex is always streamed upstream (the backend rejects anything else)
-  expect(saw.stream).toBe(c.upstream === "codex" ? true : c.stream)
+  expect(saw.stream).toBe(fam === "codex" ? true : c.stream)
   const body = o(r.json)
-  if (c.upstream === "codex") {
+  if (fam === "codex") {
     expect(s(body.instructions)?.length ?? 0).toBeGreaterThan(0)
     expect(body.store).toBe(false)
   }
-  if (c.upstream === "claude") {
+  if (fam === "claude") {
     // the Messages API requires max_tokens, and a thinking budget below it
     const max = typeof body.max_tokens === "number" ? body.max_tokens : 0
     expect(max).toBeGreaterThan(0)
     const budget = o(body.thinking).budget_tokens
     if (typeof budget === "number") expect(budget).toBeLessThan(max)
   }
+  checkSignIn(c, r)
   expect(saw.userText).toContain(prompts[c.scenario])
   const toolScenario = c.scenario === "tool" || c.scenario === "parallel" || c.scenario === "roundtrip"
-  expect(saw.toolNames).toEqual(toolScenario && can.tools ? tools.map((t) => t.name) : [])
+  // Qwen streams always carry a decoy tool (spec/02 §7c)
+  const decoy = c.upstream === "qwen" && c.stream && !(toolScenario && can.tools) ? ["do_not_call_me"] : []
+  expect(saw.toolNames).toEqual(toolScenario && can.tools ? tools.map((t) => t.name) : decoy)
   if (c.scenario === "image") expect(saw.images).toEqual([{ mime: "image/png", data: PNG }])
   else expect(saw.images).toEqual([])
   if (c.scenario === "roundtrip") {
@@ -329,13 +399,46 @@ export const checkUpstream = (c: Case, r: Script.RecordedRequest, can: Expressib
     const [call, result] = [saw.calls[0], saw.results[0]]
     expect(result?.content).toContain(history.result)
     // the result is tied to its call: by id, or by name where Gemini has no id
-    if (c.upstream === "gemini") expect(result?.name).toBe(history.name)
+    if (fam === "gemini") expect(result?.name).toBe(history.name)
     else expect(result?.id).toBe(call?.id)
   } else {
     expect(saw.calls).toEqual([])
     expect(saw.results).toEqual([])
   }
   if (c.scenario === "reasoning" && can.reasoningRequest) expect(saw.thinking).toBe(true)
+}
+
+/** What each subscription sign-in must send besides the request itself (spec/02 §1c, §5c, §6c, §7c, §8c). */
+const checkSignIn = (c: Case, r: Script.RecordedRequest) => {
+  const body = o(r.json)
+  switch (c.upstream) {
+    case "claude-oauth": {
+      expect(r.headers["anthropic-beta"]).toContain("oauth-2025-04-20")
+      const system = a(body.system).map(o)
+      expect(s(system[0]?.text)).toBe("You are Claude Code, Anthropic's official CLI for Claude.")
+      return
+    }
+    case "codex-oauth":
+      expect(r.headers["originator"]).toBe("codex_cli_rs")
+      expect(r.headers["chatgpt-account-id"]).toBe("acct-mx")
+      return
+    case "gemini-cli":
+      expect(body.project).toBe(GEMINI_PROJECT)
+      expect(a(o(body.request).safetySettings).length).toBe(5)
+      // the Gemini CLI's headers, unless the client sent its own (the Google SDK sends x-goog-api-client)
+      expect(r.headers["client-metadata"]).toBe("ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI")
+      expect(r.headers["x-goog-api-client"]).toMatch(/gl-node\//)
+      return
+    case "qwen":
+      expect(r.headers["user-agent"]).toBe("google-api-nodejs-client/9.15.1")
+      if (c.stream) expect(o(body.stream_options).include_usage).toBe(true)
+      return
+    case "iflow":
+      expect(r.headers["user-agent"]).toBe("iFlow-Cli")
+      return
+    default:
+      return
+  }
 }
 
 /** Asserts what the client received for a case, given the dialect's finish values. */
@@ -352,7 +455,7 @@ export const checkCallIds = (c: Case, seen: Seen) => {
   const ids = seen.calls.map((x) => x.id ?? "")
   for (const id of ids) expect(id).not.toBe("")
   expect(new Set(ids).size).toBe(ids.length)
-  if (c.upstream !== "gemini") expect(ids).toEqual(seen.calls.map((_, i) => callId(c.upstream, i + 1).id))
+  if (family[c.upstream] !== "gemini") expect(ids).toEqual(seen.calls.map((_, i) => callId(c.upstream, i + 1).id))
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Credential } from "../../credentials/credential.js"
 import type { JsonObject } from "../../formats/json.js"
-import { type CallInput, clientHeader, ensure, joinUrl, type Provider } from "../provider.js"
+import { type CallInput, clientHeader, ensure, joinUrl, type Provider, withUpstreamModel } from "../provider.js"
 import { claudeCatalogue, parseClaudeModels } from "./models.js"
 
 /** The Anthropic API. @category endpoints */
@@ -38,10 +38,27 @@ const withClaudeCodeSystem = (body: JsonObject): JsonObject => {
   return { ...body, system: [identity] }
 }
 
+/** Claude Code's own client headers (spec/02 §6c, §13): defaults a client's values replace. */
+const claudeCodeDefaults: ReadonlyArray<readonly [string, string]> = [
+  ["anthropic-dangerous-direct-browser-access", "true"],
+  ["x-app", "cli"],
+  ["x-stainless-helper-method", "stream"],
+  ["x-stainless-retry-count", "0"],
+  ["x-stainless-runtime-version", "v24.3.0"],
+  ["x-stainless-package-version", "0.55.1"],
+  ["x-stainless-runtime", "node"],
+  ["x-stainless-lang", "js"],
+  ["x-stainless-arch", "arm64"],
+  ["x-stainless-os", "MacOS"],
+  ["x-stainless-timeout", "60"],
+  ["user-agent", "claude-cli/1.0.83 (external, cli)"]
+]
+
 /**
  * API keys go out as `x-api-key`, which the real Anthropic API requires (the Go snapshot sent
  * them as Bearer, a quirk it fixed later). The client's anthropic-version and beta flags
- * pass through so features it asked for keep working.
+ * pass through so features it asked for keep working; Claude Code sign-ins also carry
+ * Claude Code's client headers unless the client sent its own.
  */
 const headers = (input: CallInput, accept: string): Record<string, string> => {
   const h: Record<string, string> = {
@@ -50,8 +67,12 @@ const headers = (input: CallInput, accept: string): Record<string, string> => {
     ...claudeAuthHeaders(input.credential, clientHeader(input.clientHeaders, "anthropic-beta")),
     "anthropic-version": ensure(input.clientHeaders, "anthropic-version", ANTHROPIC_VERSION)
   }
-  const ua = clientHeader(input.clientHeaders, "user-agent")
-  if (ua) h["user-agent"] = ua
+  if (input.credential.oauth !== undefined) {
+    for (const [name, value] of claudeCodeDefaults) h[name] = ensure(input.clientHeaders, name, value)
+  } else {
+    const ua = clientHeader(input.clientHeaders, "user-agent")
+    if (ua) h["user-agent"] = ua
+  }
   return { ...h, ...input.credential.headers }
 }
 
@@ -70,7 +91,7 @@ export const claudeProvider: Provider = {
     headers: headers(input, "application/json")
   }),
   prepareBody: (body, input, clientModel) => {
-    const named = input.model === clientModel && body.model === input.model ? body : { ...body, model: input.model }
+    const named = withUpstreamModel(body, input, clientModel) ?? body
     const out = input.credential.oauth === undefined ? named : withClaudeCodeSystem(named)
     return out === body ? undefined : out
   },

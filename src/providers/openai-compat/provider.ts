@@ -1,4 +1,4 @@
-import { joinUrl, type Provider } from "../provider.js"
+import { joinUrl, type Provider, withUpstreamModel } from "../provider.js"
 import { parseOpenAiModels } from "./models.js"
 
 /**
@@ -19,7 +19,7 @@ export const openAiCompatProvider: Provider = {
       ...(input.stream ? { accept: "text/event-stream", "cache-control": "no-cache" } : { accept: "application/json" })
     }
   }),
-  prepareBody: (body, input, clientModel) => (input.model === clientModel && body.model === input.model ? undefined : { ...body, model: input.model }),
+  prepareBody: withUpstreamModel,
   catalogue: [],
   listModels: (credential, baseUrl) => ({
     target: {
