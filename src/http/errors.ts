@@ -127,6 +127,8 @@ export const errors = {
       code: "model_not_found",
       message: model === "" ? "unknown provider for model (no model given)" : `unknown provider for model ${model}`
     }),
+  localOnly: (what: string) =>
+    new ApiError({ status: 403, kind: "permission", message: `${what} accepts connections from 127.0.0.1 or ::1 only` }),
   tooDeep: () =>
     new ApiError({ status: 400, kind: "invalid_request", message: "Request body is nested too deeply" }),
   internal: (detail: string) => new ApiError({ status: 500, kind: "api_error", message: `Internal error: ${detail}` })

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import * as Cause from "effect/Cause"
+import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
@@ -14,7 +15,8 @@ import { type ClientKeys, makeClientKeys } from "./client-keys.js"
 import { type Dialect, inferDialect, listDialect } from "./dialect.js"
 import { ApiError, errors, renderError } from "./errors.js"
 import { corsHeaders, sendError } from "./respond.js"
-import { matchRoute, type Route } from "./routes.js"
+import { isLocalPeer } from "./peer.js"
+import { isCodeAssistRoute, matchRoute, type Route } from "./routes.js"
 
 /** What the front door needs; all plain values so the hot path runs no Effect until the call. @category models */
 export interface FrontDoorDeps {
@@ -78,9 +80,12 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       }
       const config = deps.config()
       const query = new URLSearchParams(q < 0 ? "" : target.slice(q + 1))
-      // the probe and the websocket refusal reveal nothing; everything else needs a key
+      // the probe and the websocket refusal reveal nothing; everything else needs a key, except
+      // the Gemini CLI relay, which sends its own Google token and is for this machine only
       const open = (route.kind === "info" && !route.auth) || route.kind === "hello" || route.kind === "upgrade-required"
-      if (!open) {
+      if (isCodeAssistRoute(route)) {
+        if (!isLocalPeer(req.socket.remoteAddress)) return sendError(res, renderError("gemini", errors.localOnly("The Gemini CLI relay (/v1internal)")))
+      } else if (!open) {
         const check = clientKeys(config).check(req.headers, query)
         if (check._tag === "Missing") return sendError(res, renderError(dialect, errors.missingKey()))
         if (check._tag === "Invalid") return sendError(res, renderError(dialect, errors.invalidKey()))
@@ -118,6 +123,10 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
           return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : keyLabel, (f) => {
             abort = f
           })
+        case "code-assist":
+          return codeAssistCall(deps, req, res, config, target, (f) => {
+            abort = f
+          })
       }
     } catch (e) {
       // a bug must never crash the server nor leave the client with an empty 500
@@ -137,13 +146,7 @@ const modelCall = (
   keyId: string | undefined,
   onAbort: (abort: (() => void) | undefined) => void
 ) =>
-  readBody(req, config.maxBodySize, (failure, body) => {
-    if (failure?._tag === "TooLarge") {
-      // the rest of the body is not read: close the connection after answering
-      res.setHeader("connection", "close")
-      return sendError(res, renderError(route.dialect, errors.tooLarge(config.maxBodySize)))
-    }
-    if (failure) return void res.destroy()
+  withBody(req, res, config, route.dialect, (body) => {
     let json: unknown
     try {
       json = body.length === 0 ? undefined : JSON.parse(body.toString("utf8"))
@@ -174,20 +177,64 @@ const modelCall = (
       ...(keyId ? { keyId } : {}),
       config
     }
-    const fiber = Runtime.runFork(deps.runtime)(deps.pipeline.serve(call, res), { immediate: true })
-    // a client that goes away interrupts the call, which aborts the upstream request
-    onAbort(() => Runtime.runFork(deps.runtime)(Fiber.interrupt(fiber)))
-    fiber.addObserver((exit) => {
-      onAbort(undefined)
-      if (Exit.isSuccess(exit)) return
-      const failure = Cause.failureOption(exit.cause)
-      if (failure._tag === "Some") return sendError(res, renderError(route.dialect, failure.value))
-      if (Cause.isInterruptedOnly(exit.cause)) return
-      // JSON.parse takes any depth but JSON.stringify and the codecs recurse: a body nested
-      // thousands of levels deep overflows the stack; that is the client's error, not ours
-      if (isStackOverflow(Cause.squash(exit.cause))) return sendError(res, renderError(route.dialect, errors.tooDeep()))
-      deps.log.write("error", `model call failed: ${Cause.pretty(exit.cause)}`)
-      sendError(res, renderError(route.dialect, errors.internal("the request could not be completed")))
-    })
+    run(deps, deps.pipeline.serve(call, res), route.dialect, res, onAbort)
   })
 
+/** Reads a body within max-body-size: an oversized one is answered 413, a broken one dropped. */
+const withBody = (req: IncomingMessage, res: ServerResponse, config: Config, dialect: Dialect, then: (body: Buffer) => void) =>
+  readBody(req, config.maxBodySize, (failure, body) => {
+    if (failure?._tag === "TooLarge") {
+      // the rest of the body is not read: close the connection after answering
+      res.setHeader("connection", "close")
+      return sendError(res, renderError(dialect, errors.tooLarge(config.maxBodySize)))
+    }
+    if (failure) return void res.destroy()
+    then(body)
+  })
+
+/** Relays a Gemini CLI Code Assist call (loadCodeAssist, onboardUser, ...) as it is. */
+const codeAssistCall = (
+  deps: FrontDoorDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: Config,
+  target: string,
+  onAbort: (abort: (() => void) | undefined) => void
+) =>
+  withBody(req, res, config, "gemini", (body) => {
+    const relayed = deps.pipeline.relayCodeAssist({
+      method: req.method === "GET" ? "GET" : "POST",
+      target,
+      headers: req.headers,
+      body: req.method === "GET" ? undefined : body,
+      config
+    }, res)
+    run(deps, relayed, "gemini", res, onAbort)
+  })
+
+/**
+ * Runs a call's program on its own fiber; a client that goes away interrupts it (aborting
+ * the upstream request), and a failure before the first byte is rendered in the client's dialect.
+ */
+const run = (
+  deps: FrontDoorDeps,
+  program: Effect.Effect<void, ApiError>,
+  dialect: Dialect,
+  res: ServerResponse,
+  onAbort: (abort: (() => void) | undefined) => void
+) => {
+  const fiber = Runtime.runFork(deps.runtime)(program, { immediate: true })
+  onAbort(() => Runtime.runFork(deps.runtime)(Fiber.interrupt(fiber)))
+  fiber.addObserver((exit) => {
+    onAbort(undefined)
+    if (Exit.isSuccess(exit)) return
+    const failure = Cause.failureOption(exit.cause)
+    if (failure._tag === "Some") return sendError(res, renderError(dialect, failure.value))
+    if (Cause.isInterruptedOnly(exit.cause)) return
+    // JSON.parse takes any depth but JSON.stringify and the codecs recurse: a body nested
+    // thousands of levels deep overflows the stack; that is the client's error, not ours
+    if (isStackOverflow(Cause.squash(exit.cause))) return sendError(res, renderError(dialect, errors.tooDeep()))
+    deps.log.write("error", `model call failed: ${Cause.pretty(exit.cause)}`)
+    sendError(res, renderError(dialect, errors.internal("the request could not be completed")))
+  })
+}

@@ -8,6 +8,8 @@ export type CallFormat =
   | "claude"
   | "claude-count-tokens"
   | "gemini"
+  /** Gemini CLI's Code Assist calls (`/v1internal:...`): Gemini inside the `{model, project, request}` envelope. */
+  | "gemini-cli"
 
 /** Gemini actions reachable under `/v1beta/models/{model}:{action}`. @category models */
 export type GeminiAction = "generateContent" | "streamGenerateContent" | "countTokens"
@@ -28,6 +30,12 @@ export type Route =
   | { readonly kind: "hello"; readonly dialect: Dialect }
   /** Codex tries a websocket on GET /v1/responses first; 426 sends it back to HTTP. */
   | { readonly kind: "upgrade-required"; readonly dialect: Dialect }
+  /** Gemini CLI's other Code Assist calls (loadCodeAssist, onboardUser, countTokens, operations...), relayed as they are. */
+  | { readonly kind: "code-assist"; readonly dialect: "gemini" }
+
+/** Code Assist routes serve the local Gemini CLI only: loopback peers, no client key (it sends its own Google token). @category matching */
+export const isCodeAssistRoute = (route: Route): boolean =>
+  route.kind === "code-assist" || (route.kind === "model" && route.format === "gemini-cli")
 
 const openAiRoutes: Record<string, CallFormat> = {
   "/v1/chat/completions": "openai-chat",
@@ -52,6 +60,7 @@ const decodeSegment = (s: string): string => {
 export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Route | undefined => {
   const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath
   if (method === "HEAD" && path === "/api/hello") return { kind: "hello", dialect: "claude" }
+  if (path.startsWith("/v1internal")) return codeAssistRoute(method, path)
   if (method === "GET") {
     if (path === "/") return { kind: "info", dialect: "openai", auth: false }
     if (path === "/v1/models" || (path.startsWith("/v1/models/") && !path.includes(":"))) {
@@ -83,6 +92,19 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
       return { kind: "bad-gemini-action", dialect: "gemini", model, action }
     }
     return { kind: "model", dialect: "gemini", format: "gemini", pathModel: model, action }
+  }
+  return undefined
+}
+
+// Gemini CLI with CODE_ASSIST_ENDPOINT pointed here (spec/01 §3.11): model calls are balanced
+// over the pool; its other methods (and GET operations/...) are relayed to Code Assist
+const codeAssistRoute = (method: string, path: string): Route | undefined => {
+  const action = /^\/v1internal:([A-Za-z]+)$/.exec(path)?.[1]
+  if (method === "POST" && (action === "generateContent" || action === "streamGenerateContent")) {
+    return { kind: "model", dialect: "gemini", format: "gemini-cli", action }
+  }
+  if ((method === "POST" && action !== undefined) || (method === "GET" && path.startsWith("/v1internal/"))) {
+    return { kind: "code-assist", dialect: "gemini" }
   }
   return undefined
 }

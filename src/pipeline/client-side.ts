@@ -12,7 +12,7 @@ import type { ModelCall } from "./model-call.js"
 export const clientDialectOf = (format: CallFormat): IR.Dialect =>
   format === "openai-responses" ? "openai-responses"
   : format === "claude" || format === "claude-count-tokens" ? "claude"
-  : format === "gemini" ? "gemini"
+  : format === "gemini" || format === "gemini-cli" ? "gemini"
   : "openai-chat"
 
 /** The client's request as the IR, decoded once and only when a translation needs it. @category models */
@@ -20,6 +20,8 @@ export interface ClientSide {
   readonly dialect: IR.Dialect
   /** Legacy /v1/completions: chat codec plus the text_completion adapter. */
   readonly completions: boolean
+  /** Gemini CLI's Code Assist calls: requests and answers in the `{request}` / `{response}` envelope. */
+  readonly envelope: boolean
   /** The decoded request (model and stream taken from the call); a 400 in the client's dialect if it does not decode. */
   readonly ir: () => Either.Either<IR.Request, ApiError>
   /** The codec context for answers to this client. */
@@ -30,6 +32,8 @@ export interface ClientSide {
 export const clientSide = (call: ModelCall): ClientSide => {
   const dialect = clientDialectOf(call.format)
   const completions = call.format === "openai-completions"
+  const envelope = call.format === "gemini-cli"
+  const extra = envelope ? { geminiEnvelope: {} } : {}
   let decoded: Either.Either<IR.Request, ApiError> | undefined
   const ir = () =>
     (decoded ??= (completions ? Completions.decodeRequest(call.json) : codecs[dialect].decodeRequest(call.json)).pipe(
@@ -39,10 +43,11 @@ export const clientSide = (call: ModelCall): ClientSide => {
   return {
     dialect,
     completions,
+    envelope,
     ir,
     context: (created) => {
       const r = ir()
-      return Either.isRight(r) ? contextFor(r.right, { model: call.model, created }) : { model: call.model, created }
+      return Either.isRight(r) ? contextFor(r.right, { model: call.model, created, ...extra }) : { model: call.model, created, ...extra }
     }
   }
 }

@@ -43,16 +43,19 @@ export interface CallPlan {
 
 /** Whether a provider can take the client's bytes as they are. @category planning */
 export const canPassThrough = (plan: Pick<CallPlan, "client" | "reasoning">, provider: Provider): boolean =>
-  provider.passthrough !== false && provider.dialect === plan.client.dialect && !plan.client.completions && plan.reasoning === undefined
+  provider.dialect === plan.client.dialect && (provider.envelope === true) === plan.client.envelope &&
+  !plan.client.completions && plan.reasoning === undefined
 
 const body = (plan: CallPlan, provider: Provider, input: CallInput, passthrough: boolean): string | Buffer => {
   if (passthrough) {
     const prepared = provider.prepareBody(plan.call.json, input, plan.call.model)
     return prepared === undefined ? plan.call.body : JSON.stringify(prepared)
   }
-  // plan.ir is decoded up front whenever a candidate cannot pass through
+  // plan.ir is decoded up front whenever a candidate cannot pass through; the client's
+  // Code Assist envelope is for its answers, the provider wraps its own requests
+  const { geminiEnvelope: _clientEnvelope, ...context } = plan.context
   const encoded = encodeFor(plan.ir!, provider.dialect, input.model, input.stream, plan.reasoning, {
-    ...plan.context,
+    ...context,
     ...(provider.kind === "codex" ? { codex: true } : {})
   })
   return JSON.stringify(provider.prepareBody(encoded, input, plan.call.model) ?? encoded)

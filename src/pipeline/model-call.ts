@@ -30,6 +30,7 @@ export const isStreaming = (format: CallFormat, action: GeminiAction | undefined
       // Anthropic: anything but an absent or false `stream` streams
       return "stream" in json && json.stream !== false
     case "gemini":
+    case "gemini-cli":
       return action === "streamGenerateContent"
     case "claude-count-tokens":
       return false

@@ -15,6 +15,7 @@ import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { type AttemptsError, runAttempts } from "./attempts.js"
 import { clientSide, suffixReasoning } from "./client-side.js"
+import { type RelayedCall, relayCodeAssist } from "./code-assist-relay.js"
 import { cooldownError } from "./cooldown-error.js"
 import { countAttempt, respondCount } from "./count-tokens.js"
 import { attempt, type CallPlan, canPassThrough } from "./execute.js"
@@ -30,6 +31,8 @@ export interface Service {
    * first byte is written; the front door renders it in the client's dialect.
    */
   readonly serve: (call: ModelCall, res: ServerResponse) => Effect.Effect<void, ApiError>
+  /** Relays a Gemini CLI Code Assist call that is not a model call, as it is. */
+  readonly relayCodeAssist: (call: RelayedCall, res: ServerResponse) => Effect.Effect<void, ApiError>
 }
 
 /** The pipeline service. @category tags */
@@ -61,7 +64,8 @@ export const make = Effect.gen(function*() {
   const serve = (call: ModelCall, res: ServerResponse) =>
     Effect.gen(function*() {
       const client = clientSide(call)
-      const route = yield* resolveRoute(call.model, call.config, registry, pool.all)
+      // Gemini CLI asks for whatever model it knows of: its sign-ins serve those unlisted too
+      const route = yield* resolveRoute(call.model, call.config, registry, pool.all, call.format === "gemini-cli" ? "gemini-cli" : undefined)
       const reasoning = route.reasoning ?? suffixReasoning(call.model, route.model)
       const counting = call.format === "claude-count-tokens" || call.action === "countTokens"
       // provider key -> its upstream family, for the candidates of this model
@@ -118,7 +122,7 @@ export const make = Effect.gen(function*() {
       return yield* respondStream(plan, outcome, res)
     })
 
-  return Pipeline.of({ serve })
+  return Pipeline.of({ serve, relayCodeAssist: relayCodeAssist(dispatchers) })
 })
 
 /** The pipeline as a Layer. @category layers */

@@ -40,10 +40,16 @@ export const resolveRoute = (
   requested: string,
   config: Config,
   registry: Registry,
-  /** Read only for `name://model`, the one form that needs the credential list. */
-  credentials: Effect.Effect<ReadonlyArray<Credential>>
+  /** Read only when a model goes out under its own name, the one case that needs the credential list. */
+  credentials: Effect.Effect<ReadonlyArray<Credential>>,
+  /** A provider that takes models the registry does not know, under their own name (the Gemini CLI relay). */
+  anyModelProvider?: string
 ): Effect.Effect<Route, ApiError> =>
   Effect.gen(function*() {
+    // the provider's credentials, serving a model it does not list under its own name
+    const ownName = (provider: string, model: string) =>
+      Effect.map(credentials, (all) =>
+        all.filter((c) => c.provider === provider && c.disabled !== true).map((c): Candidate => ({ credentialId: c.id, provider, upstream: model })))
     const sep = requested.indexOf("://")
     if (sep > 0) {
       const name = requested.slice(0, sep)
@@ -52,10 +58,7 @@ export const resolveRoute = (
       if (compat !== undefined && rest !== "") {
         const provider = compat.name.toLowerCase()
         const listed = (yield* registry.candidates(rest)).filter((c) => c.provider === provider)
-        // a model the provider does not list goes out under its own name
-        const list = listed.length > 0
-          ? listed
-          : (yield* credentials).filter((c) => c.provider === provider).map((c) => ({ credentialId: c.id, provider, upstream: rest }))
+        const list = listed.length > 0 ? listed : yield* ownName(provider, rest)
         if (list.length > 0) return toRoute(rest, undefined, list)
       }
     }
@@ -65,6 +68,10 @@ export const resolveRoute = (
     if (suffix.model !== requested) {
       const base = yield* registry.candidates(suffix.model)
       if (base.length > 0) return toRoute(suffix.model, suffix.reasoning, base)
+    }
+    if (anyModelProvider !== undefined && requested !== "") {
+      const list = yield* ownName(anyModelProvider, requested)
+      if (list.length > 0) return toRoute(requested, undefined, list)
     }
     return yield* errors.unknownModel(requested)
   })

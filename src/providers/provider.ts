@@ -42,10 +42,10 @@ export interface Provider {
   /** The upstream only answers streams (Codex): non-stream calls are aggregated from one. */
   readonly alwaysStreams: boolean
   /**
-   * False when even a same-dialect client needs its request and answer translated (Gemini
-   * CLI wraps both in an envelope); default true.
+   * Requests and answers travel in Code Assist's `{model, project, request}` / `{response}`
+   * envelope (Gemini CLI): only a client speaking that envelope takes the passthrough path.
    */
-  readonly passthrough?: boolean
+  readonly envelope?: boolean
   /**
    * The ways to send one call on one credential, in order: an upstream 429 on one moves to
    * the next before the credential counts as failed (Gemini CLI: the next project, then the

@@ -40,9 +40,9 @@ const routeOf = (path: string): Route | undefined =>
   : undefined
 
 /**
- * Every recorded request, and those left out with the reason. Gemini CLI's Code Assist
- * mode (`/v1internal:*`) is not an issue-4 route (the Code Assist upstream and its
- * envelope belong to the OAuth providers). The recorded GETs (`/v1/models`), Claude Code's
+ * Every recorded request of the public API routes, and those left out with the reason.
+ * Gemini CLI's Code Assist sessions (`/v1internal...`) are replayed in order by
+ * gemini-cli-relay.test.ts instead. The recorded GETs (`/v1/models`), Claude Code's
  * `HEAD /api/hello` and Codex's WebSocket upgrade are not in the repo copies, which keep
  * the model calls only; `codex-websockets/2.json` is the plain POST Codex falls back to.
  * @internal
@@ -56,7 +56,7 @@ export const loadFixtures = () => {
       const j = JSON.parse(readFileSync(join(root, client, file), "utf8")) as { path: string; query: Record<string, string>; body: Obj }
       const route = routeOf(j.path)
       if (route === undefined) {
-        skipped.push({ name, reason: `${j.path}: Code Assist route, not served by the API-key pipeline of issue 4` })
+        skipped.push({ name, reason: `${j.path}: Code Assist route, replayed through the Gemini CLI relay (gemini-cli-relay.test.ts)` })
         continue
       }
       const model = j.path.includes("/models/") ? j.path.slice(j.path.indexOf("/models/") + 8, j.path.lastIndexOf(":")) : String(j.body.model)

@@ -58,7 +58,7 @@ export const geminiCliProvider: Provider = {
   dialect: "gemini",
   defaultBaseUrl: CODE_ASSIST_BASE_URL,
   alwaysStreams: false,
-  passthrough: false,
+  envelope: true,
   generate: (input) =>
     input.stream
       ? method(input, "streamGenerateContent", "text/event-stream", altQuery(input, true))
@@ -70,7 +70,9 @@ export const geminiCliProvider: Provider = {
     return { request: { model: `models/${input.model}`, contents: request.contents ?? [] } }
   },
   prepareBody: (body, input) => {
-    const { model: _m, session_id: _s, ...request } = unwrap(body)
+    // a Gemini CLI client's own envelope keeps its other fields (user_prompt_id, ...)
+    if (obj(body.request) !== undefined) return { ...body, model: input.model, project: input.project ?? "" }
+    const { model: _m, session_id: _s, ...request } = body
     return {
       model: input.model,
       project: input.project ?? "",
