@@ -25,6 +25,8 @@ export interface FrontDoorDeps {
   readonly log: AppLog.Service
   /** The @effect/platform handler for list and info routes. */
   readonly info: (req: IncomingMessage, res: ServerResponse) => void
+  /** The @effect/platform handler for the management API (it checks its own key). */
+  readonly management: (req: IncomingMessage, res: ServerResponse) => void
   readonly pipeline: Pipeline.Service
   readonly runtime: Runtime.Runtime<never>
 }
@@ -82,7 +84,8 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       const query = new URLSearchParams(q < 0 ? "" : target.slice(q + 1))
       // the probe and the websocket refusal reveal nothing; everything else needs a key, except
       // the Gemini CLI relay, which sends its own Google token and is for this machine only
-      const open = (route.kind === "info" && !route.auth) || route.kind === "hello" || route.kind === "upgrade-required"
+      const open = (route.kind === "info" && !route.auth) || route.kind === "hello" || route.kind === "upgrade-required" ||
+        route.kind === "management"
       if (isCodeAssistRoute(route)) {
         if (!isLocalPeer(req.socket.remoteAddress)) return sendError(res, renderError("gemini", errors.localOnly("The Gemini CLI relay (/v1internal)")))
       } else if (!open) {
@@ -94,6 +97,8 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       switch (route.kind) {
         case "info":
           return deps.info(req, res)
+        case "management":
+          return deps.management(req, res)
         case "hello":
           res.writeHead(200, { "content-length": 0 }).end()
           return

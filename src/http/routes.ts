@@ -30,6 +30,8 @@ export type Route =
   | { readonly kind: "hello"; readonly dialect: Dialect }
   /** Codex tries a websocket on GET /v1/responses first; 426 sends it back to HTTP. */
   | { readonly kind: "upgrade-required"; readonly dialect: Dialect }
+  /** `/v0/management/*`: the management API, which checks its own key. */
+  | { readonly kind: "management"; readonly dialect: Dialect }
   /** Gemini CLI's other Code Assist calls (loadCodeAssist, onboardUser, countTokens, operations...), relayed as they are. */
   | { readonly kind: "code-assist"; readonly dialect: "gemini" }
 
@@ -61,6 +63,7 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
   const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath
   if (method === "HEAD" && path === "/api/hello") return { kind: "hello", dialect: "claude" }
   if (path.startsWith("/v1internal")) return codeAssistRoute(method, path)
+  if (path === "/v0/management" || path.startsWith("/v0/management/")) return { kind: "management", dialect: "openai" }
   if (method === "GET") {
     if (path === "/") return { kind: "info", dialect: "openai", auth: false }
     if (path === "/v1/models" || (path.startsWith("/v1/models/") && !path.includes(":"))) {

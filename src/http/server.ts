@@ -10,6 +10,7 @@ import { ConfigService } from "../config/config-service.js"
 import { AppLog } from "../logging/app-log.js"
 import { Pipeline } from "../pipeline/pipeline.js"
 import { makeFrontDoor } from "./front-door.js"
+import { managementApp } from "../management/app.js"
 import { infoApp } from "./info-app.js"
 
 /** Where the server listens, once it does. @category models */
@@ -74,7 +75,8 @@ export const make = (options: ListenOptions = {}) =>
     const pipeline = yield* Pipeline
     const runtime = yield* Effect.runtime<never>()
     const info = yield* NodeHttpServer.makeHandler(infoApp)
-    const frontDoor = makeFrontDoor({ config: config.current, log, info, pipeline, runtime })
+    const management = yield* NodeHttpServer.makeHandler(managementApp)
+    const frontDoor = makeFrontDoor({ config: config.current, log, info, management, pipeline, runtime })
 
     const server = createServer({ keepAliveTimeout: 65_000 }, frontDoor)
     const sockets = new Set<Socket>()

@@ -6,7 +6,6 @@
  * Assist as it is, with the CLI's own token. Only 127.0.0.1 / ::1 peers are served.
  */
 import * as fs from "node:fs"
-import * as http from "node:http"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -14,7 +13,7 @@ import * as Gemini from "../fakes/gemini.js"
 import * as CodeAssist from "../fakes/gemini-code-assist.js"
 import * as Script from "../fakes/script.js"
 import { posts } from "../pipeline/helpers.js"
-import { startServer } from "../support/server.js"
+import { httpFrom, startServer } from "../support/server.js"
 
 const fixtures = path.join(import.meta.dirname, "..", "formats", "fixtures", "real-clients")
 
@@ -43,27 +42,12 @@ const cliHeaders = {
   "x-goog-api-client": "gl-node/20.20.2"
 }
 
-interface Answer {
-  readonly status: number
-  readonly text: string
-}
-
-/** A request over node:http, so the test chooses the socket's local address. */
+/** A Gemini CLI request to the proxy, from 127.0.0.1 unless told otherwise. */
 const send = (url: string, r: { method: string; target: string; body?: unknown; headers?: Record<string, string>; localAddress?: string }) =>
-  Effect.async<Answer>((resume) => {
-    const payload = r.body === undefined || r.body === null ? undefined : JSON.stringify(r.body)
-    const req = http.request(`${url}${r.target}`, {
-      method: r.method,
-      headers: { ...cliHeaders, ...r.headers },
-      ...(r.localAddress ? { localAddress: r.localAddress } : {})
-    }, (res) => {
-      let text = ""
-      res.setEncoding("utf8")
-      res.on("data", (c: string) => (text += c))
-      res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, text })))
-    })
-    req.on("error", (e) => resume(Effect.die(e)))
-    req.end(payload)
+  httpFrom(r.localAddress ?? "127.0.0.1", `${url}${r.target}`, {
+    method: r.method,
+    headers: { ...cliHeaders, ...r.headers },
+    ...(r.body === undefined || r.body === null ? {} : { body: JSON.stringify(r.body) })
   })
 
 const targetOf = (r: Recorded) => {
@@ -89,7 +73,7 @@ describe("Gemini CLI relay (/v1internal)", () => {
       Effect.gen(function*() {
         const { fake, s } = yield* relay
         const recorded = session(client)
-        const answers: Array<Answer> = []
+        const answers: Array<{ readonly status: number; readonly text: string }> = []
         for (const r of recorded) answers.push(yield* send(s.url, { method: r.method, target: targetOf(r), body: r.body }))
         const received = yield* fake.requests
         expect(received.length).toBe(recorded.length)

@@ -1,3 +1,4 @@
+import * as nodeHttp from "node:http"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -112,4 +113,21 @@ export const http = (url: string, init?: RequestInit): Effect.Effect<HttpAnswer>
     const res = await fetch(url, init)
     const text = await res.text()
     return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown }
+  })
+
+/** A request over node:http from a chosen local address (127.0.0.2 plays a remote peer). */
+export const httpFrom = (
+  localAddress: string,
+  url: string,
+  init: { readonly method?: string; readonly headers?: Record<string, string>; readonly body?: string } = {}
+): Effect.Effect<{ readonly status: number; readonly text: string }> =>
+  Effect.async((resume) => {
+    const req = nodeHttp.request(url, { method: init.method ?? "GET", headers: init.headers ?? {}, localAddress }, (res) => {
+      let text = ""
+      res.setEncoding("utf8")
+      res.on("data", (c: string) => (text += c))
+      res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, text })))
+    })
+    req.on("error", (e) => resume(Effect.die(e)))
+    req.end(init.body)
   })

@@ -1,0 +1,37 @@
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import { ConfigService } from "../config/config-service.js"
+import { ManagementAccess } from "./access.js"
+import { refuse } from "./respond.js"
+import { authFileRoutes } from "./routes-auth-files.js"
+import { configRoutes } from "./routes-config.js"
+import { listRoutes } from "./routes-lists.js"
+
+const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes)
+
+const header = (req: HttpServerRequest.HttpServerRequest, name: string): string | undefined => req.headers[name]
+
+/**
+ * `/v0/management/*` (spec/03 part A): a 404 with no body while no management key is set;
+ * otherwise every caller, localhost included, presents the key, and remote callers are
+ * admitted only with `allow-remote` (or MANAGEMENT_PASSWORD), by the socket's address.
+ * @category routes
+ */
+export const managementApp = Effect.gen(function*() {
+  const req = yield* HttpServerRequest.HttpServerRequest
+  const config = (yield* ConfigService).current()
+  const access = yield* ManagementAccess
+  if (!access.enabled(config)) return HttpServerResponse.empty({ status: 404 })
+  const refusal = yield* access.admit(config, {
+    authorization: header(req, "authorization"),
+    managementKey: header(req, "x-management-key"),
+    remoteAddress: Option.getOrUndefined(req.remoteAddress)
+  })
+  if (refusal !== undefined) return refuse(refusal.status, refusal.error)
+  return yield* HttpRouter.prefixAll(routes, "/v0/management").pipe(
+    Effect.catchTag("RouteNotFound", () => Effect.succeed(refuse(404, `no management endpoint ${req.method} ${req.url}`)))
+  )
+})
