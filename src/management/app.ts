@@ -9,8 +9,9 @@ import { refuse } from "./respond.js"
 import { authFileRoutes } from "./routes-auth-files.js"
 import { configRoutes } from "./routes-config.js"
 import { listRoutes } from "./routes-lists.js"
+import { logRoutes } from "./routes-logs.js"
 
-const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes)
+const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes)
 
 const header = (req: HttpServerRequest.HttpServerRequest, name: string): string | undefined => req.headers[name]
 

@@ -259,3 +259,33 @@ describe("management API auth files", () => {
       expect((yield* call(s, "DELETE", "/auth-files?all=true")).json()).toEqual({ status: "ok", deleted: 1 })
     }))
 })
+
+describe("management API logs", () => {
+  it.scopedLive("GET /logs returns the log lines (after a time: only newer ones); DELETE clears them; both need logging-to-file", () =>
+    Effect.gen(function*() {
+      const s = yield* startServer(`${configText}logging-to-file: true\n`)
+      const logs = path.join(path.dirname(s.configFile), "logs")
+      fs.mkdirSync(logs, { recursive: true })
+      fs.writeFileSync(path.join(logs, "main-20200101-000000000001.log"), "[2020-01-01 00:00:00] [info] an old line\n  its continuation\n")
+      yield* http(`${s.url}/v1/models`, { headers: { authorization: "Bearer client-one" } })
+      const read = () => Effect.map(call(s, "GET", "/logs"), (a) => a.json() as { lines: Array<string>; "line-count": number; "latest-timestamp": number })
+      yield* eventuallyEffect(Effect.map(read(), (r) => r.lines.some((l) => l.includes("GET /v1/models 200"))), "the access line in the log", 3000)
+      const all = yield* read()
+      expect(all.lines[0]).toBe("[2020-01-01 00:00:00] [info] an old line")
+      expect(all.lines[1]).toBe("  its continuation")
+      expect(all["line-count"]).toBeGreaterThanOrEqual(3)
+      const old = Math.floor(new Date(2020, 0, 1).getTime() / 1000)
+      const newer = (yield* call(s, "GET", `/logs?after=${old}`)).json() as { lines: Array<string> }
+      expect(newer.lines.some((l) => l.includes("an old line") || l.includes("its continuation"))).toBe(false)
+      expect(newer.lines.some((l) => l.includes("GET /v1/models 200"))).toBe(true)
+      expect(((yield* call(s, "GET", `/logs?after=${all["latest-timestamp"] + 60}`)).json() as { lines: Array<string> }).lines).toEqual([])
+
+      const cleared = yield* call(s, "DELETE", "/logs")
+      expect(cleared.json()).toEqual({ success: true, message: "Logs cleared successfully", removed: 1 })
+      expect(fs.readdirSync(logs)).toEqual(["main.log"])
+
+      expect((yield* call(s, "PUT", "/logging-to-file", { value: false })).status).toBe(200)
+      expect((yield* call(s, "GET", "/logs")).json()).toEqual({ error: "logging to file disabled" })
+      expect((yield* call(s, "DELETE", "/logs")).status).toBe(400)
+    }))
+})
