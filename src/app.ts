@@ -14,6 +14,7 @@ import * as ManagementAccess from "./management/access.js"
 import * as Pipeline from "./pipeline/pipeline.js"
 import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
+import * as UsageMeter from "./usage/usage-meter.js"
 
 /** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
 export interface AppOptions {
@@ -47,6 +48,7 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer)),
     Layer.provideMerge(Pipeline.layer),
+    Layer.provideMerge(UsageMeter.layer),
     Layer.provideMerge(TokenRefresh.layer),
     Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
     Layer.provideMerge(ConfigService.layer),

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto"
 import type { IncomingHttpHeaders } from "node:http"
+import { maskSecret } from "../logging/redact.js"
 
 /** Where a client key was found (spec/01 §5.2 metadata `source`). @category models */
 export type KeySource = "authorization" | "x-goog-api-key" | "x-api-key" | "query-key" | "query-auth-token"
@@ -7,7 +8,7 @@ export type KeySource = "authorization" | "x-goog-api-key" | "x-api-key" | "quer
 /** Outcome of the client-key check. @category models */
 export type KeyCheck =
   | { readonly _tag: "Open" }
-  | { readonly _tag: "Accepted"; readonly keyId: string; readonly source: KeySource }
+  | { readonly _tag: "Accepted"; readonly keyId: string; readonly source: KeySource; readonly masked: string }
   | { readonly _tag: "Missing" }
   | { readonly _tag: "Invalid" }
 
@@ -52,7 +53,7 @@ export const candidates = (headers: IncomingHttpHeaders, query: URLSearchParams)
  * @category constructors
  */
 export const makeClientKeys = (keys: ReadonlyArray<string>): ClientKeys => {
-  const table = [...new Set(keys.filter((k) => k !== ""))].map((k) => ({ digest: digest(k), id: keyId(k) }))
+  const table = [...new Set(keys.filter((k) => k !== ""))].map((k) => ({ digest: digest(k), id: keyId(k), masked: maskSecret(k) }))
   return {
     size: table.length,
     check: (headers, query) => {
@@ -63,7 +64,7 @@ export const makeClientKeys = (keys: ReadonlyArray<string>): ClientKeys => {
       for (const [source, value] of cands) {
         const d = digest(value)
         for (const entry of table) {
-          if (timingSafeEqual(d, entry.digest) && found === undefined) found = { _tag: "Accepted", keyId: entry.id, source }
+          if (timingSafeEqual(d, entry.digest) && found === undefined) found = { _tag: "Accepted", keyId: entry.id, source, masked: entry.masked }
         }
       }
       return found ?? { _tag: "Invalid" }

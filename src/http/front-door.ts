@@ -53,6 +53,7 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
     const started = performance.now()
     const target = req.url ?? "/"
     let keyLabel = "-"
+    let keyMask: string | undefined
     // one close listener per request: the access line, and aborting a call still running
     let abort: (() => void) | undefined
     res.on("close", () => {
@@ -92,7 +93,10 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
         const check = clientKeys(config).check(req.headers, query)
         if (check._tag === "Missing") return sendError(res, renderError(dialect, errors.missingKey()))
         if (check._tag === "Invalid") return sendError(res, renderError(dialect, errors.invalidKey()))
-        if (check._tag === "Accepted") keyLabel = check.keyId
+        if (check._tag === "Accepted") {
+          keyLabel = check.keyId
+          keyMask = check.masked
+        }
       }
       switch (route.kind) {
         case "info":
@@ -125,7 +129,7 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
             )
           )
         case "model":
-          return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : keyLabel, (f) => {
+          return modelCall(deps, route, req, res, config, query, keyLabel === "-" ? undefined : { id: keyLabel, masked: keyMask ?? keyLabel }, (f) => {
             abort = f
           })
         case "code-assist":
@@ -148,7 +152,7 @@ const modelCall = (
   res: ServerResponse,
   config: Config,
   query: URLSearchParams,
-  keyId: string | undefined,
+  key: { readonly id: string; readonly masked: string } | undefined,
   onAbort: (abort: (() => void) | undefined) => void
 ) =>
   withBody(req, res, config, route.dialect, (body) => {
@@ -179,7 +183,7 @@ const modelCall = (
       json: fields,
       headers: req.headers,
       query,
-      ...(keyId ? { keyId } : {}),
+      ...(key ? { keyId: key.id, keyMask: key.masked } : {}),
       config
     }
     run(deps, deps.pipeline.serve(call, res), route.dialect, res, onAbort)

@@ -3,13 +3,17 @@
  * reach stdout or a log file, whatever code path printed them.
  */
 
-/** Masks a secret as the Go version does: first and last few characters kept. @category redaction */
+/**
+ * Masks a secret as the Go version does, first and last few characters kept; one of two
+ * characters or fewer (which Go showed whole) is starred out.
+ * @category redaction
+ */
 export const maskSecret = (value: string): string => {
   const n = value.length
   if (n > 8) return `${value.slice(0, 4)}...${value.slice(-4)}`
   if (n > 4) return `${value.slice(0, 2)}...${value.slice(-2)}`
   if (n > 2) return `${value.slice(0, 1)}...${value.slice(-1)}`
-  return value
+  return "*".repeat(n)
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")

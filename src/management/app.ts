@@ -5,13 +5,19 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { ConfigService } from "../config/config-service.js"
 import { ManagementAccess } from "./access.js"
-import { refuse } from "./respond.js"
+import { UsageMeter } from "../usage/usage-meter.js"
+import { json, refuse } from "./respond.js"
 import { authFileRoutes } from "./routes-auth-files.js"
 import { configRoutes } from "./routes-config.js"
 import { listRoutes } from "./routes-lists.js"
 import { logRoutes } from "./routes-logs.js"
 
-const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes)
+/** `GET /usage`: the usage statistics (spec/03 A.5). */
+const usageRoutes = HttpRouter.empty.pipe(
+  HttpRouter.get("/usage", Effect.flatMap(UsageMeter, (m) => Effect.map(m.snapshot, (usage) => json({ usage, failed_requests: usage.failure_count }))))
+)
+
+const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes, usageRoutes)
 
 const header = (req: HttpServerRequest.HttpServerRequest, name: string): string | undefined => req.headers[name]
 

@@ -19,6 +19,8 @@ export interface ModelCall {
   readonly query: URLSearchParams
   /** The non-secret id of the client key that authenticated the call. */
   readonly keyId?: string
+  /** That key shown by its ends (`sk-1...abcd`), for usage statistics. */
+  readonly keyMask?: string
   /** The config in force when the call arrived; the whole call runs under it. */
   readonly config: Config
 }

@@ -6,10 +6,13 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { CredentialPool } from "../credentials/credential-pool.js"
 import type { NoCredential } from "../credentials/credential-pool.js"
-import type { ProviderKind } from "../credentials/credential.js"
+import type { Credential, ProviderKind } from "../credentials/credential.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
 import { TokenRefresh } from "../credentials/token-refresh.js"
 import type { CodecContext } from "../formats/codecs.js"
+import type * as IR from "../formats/ir.js"
+import { maskSecret } from "../logging/redact.js"
+import { tokensOf, UsageMeter } from "../usage/usage-meter.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
@@ -41,12 +44,32 @@ export class Pipeline extends Context.Tag("cli-proxy-api/Pipeline")<Pipeline, Se
 const noCredential = (e: NoCredential) =>
   new ApiError({ status: 503, kind: "overloaded", message: `no credential is available for model ${e.model} right now` })
 
+/** The route each call format came in on, for usage without a client key (spec/01 §12.2). */
+const routePatterns: Record<ModelCall["format"], string> = {
+  "openai-chat": "/v1/chat/completions",
+  "openai-completions": "/v1/completions",
+  "openai-responses": "/v1/responses",
+  claude: "/v1/messages",
+  "claude-count-tokens": "/v1/messages/count_tokens",
+  gemini: "/v1beta/models/:action",
+  "gemini-cli": "/v1internal:method"
+}
+
+/** The upstream account a call was served by, masked: an email (Gemini CLI: with its projects) or a key. */
+const sourceOf = (c: Credential): string =>
+  maskSecret(
+    c.oauth === undefined
+      ? c.apiKey || c.label
+      : c.projects !== undefined && c.projects.length > 0 ? `${c.oauth.email ?? c.label} (${c.projects.join(",")})` : c.oauth.email ?? c.label
+  )
+
 /** Builds the pipeline. @category constructors */
 export const make = Effect.gen(function*() {
   const registry = yield* ModelRegistry
   const pool = yield* CredentialPool
   const dispatchers = yield* UpstreamDispatchers
   const tokens = yield* TokenRefresh
+  const meter = yield* UsageMeter
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
     switch (e._tag) {
@@ -115,11 +138,26 @@ export const make = Effect.gen(function*() {
         )
         return yield* respondCount(plan, n, res)
       }
+      const record = (credential: Credential | undefined, usage: IR.Usage | undefined, failed: boolean) =>
+        meter.record({
+          api: call.keyMask ?? `POST ${routePatterns[call.format]}`,
+          model: route.model,
+          source: credential === undefined ? "unknown" : sourceOf(credential),
+          at: created * 1000,
+          failed,
+          tokens: tokensOf(usage)
+        })
       const outcome = yield* runAttempts({ ...common, attempt: (cred, cand) => attempt(plan, cred, cand) }).pipe(
+        // a call that reached an upstream and failed counts; one that found no credential never left
+        Effect.tapError((e) => Effect.sync(() => e._tag === "NoCredential" || e._tag === "AllCoolingDown" || record(undefined, undefined, true))),
         Effect.mapError(clientError(plan, sameDialect))
       )
-      if (outcome.bytes !== undefined) return yield* respondJson(plan, outcome, res, outcome.bytes)
-      return yield* respondStream(plan, outcome, res)
+      if (outcome.bytes !== undefined) {
+        const usage = yield* respondJson(plan, outcome, res, outcome.bytes)
+        return record(outcome.credential, usage, false)
+      }
+      const end = yield* respondStream(plan, outcome, res)
+      record(outcome.credential, end.usage, end.broken)
     })
 
   return Pipeline.of({ serve, relayCodeAssist: relayCodeAssist(dispatchers) })

@@ -8,6 +8,7 @@ import { obj, tryParse } from "../formats/json.js"
 import * as Completions from "../formats/openai-chat/completions.js"
 import { makeByteParser } from "../formats/sse.js"
 import { runAll } from "../formats/transducer.js"
+import { makeUsageScanner, usageOfBody } from "../formats/usage.js"
 import { ApiError } from "../http/errors.js"
 import { decoded, header } from "../providers/shared/send.js"
 import type { CallPlan, Outcome } from "./execute.js"
@@ -35,20 +36,22 @@ const completedResponse = (bytes: Buffer): string | undefined => {
 /**
  * Writes a non-stream answer: the upstream's bytes when client and upstream share a
  * dialect, otherwise decoded (or aggregated from the upstream's stream) and re-encoded.
+ * Gives the usage the upstream reported, read after the answer is written.
  * @category responding
  */
-export const respondJson = (plan: CallPlan, outcome: Outcome, res: ServerResponse, bytes: Buffer): Effect.Effect<void, ApiError> =>
+export const respondJson = (plan: CallPlan, outcome: Outcome, res: ServerResponse, bytes: Buffer): Effect.Effect<IR.Usage | undefined, ApiError> =>
   Effect.suspend(() => {
     const { provider } = outcome
+    const metered = plan.config.usageStatisticsEnabled
     if (outcome.passthrough && !provider.alwaysStreams) {
       writeJson(res, bytes)
-      return Effect.void
+      return Effect.succeed(metered ? usageOfBody(provider.dialect, bytes) : undefined)
     }
     if (outcome.passthrough) {
       const body = completedResponse(bytes)
       if (body === undefined) return Effect.fail(unreadable(outcome.credential.provider, "no response.completed or response.incomplete event"))
       writeJson(res, body)
-      return Effect.void
+      return Effect.succeed(metered ? usageOfBody(provider.dialect, body) : undefined)
     }
     const ctx = plan.context
     const decodedRes: Either.Either<IR.Response, string> = provider.alwaysStreams
@@ -59,8 +62,14 @@ export const respondJson = (plan: CallPlan, outcome: Outcome, res: ServerRespons
       ? Completions.encodeResponse(decodedRes.right, { ...(ctx.model ? { model: ctx.model } : {}), ...(ctx.created ? { created: ctx.created } : {}) })
       : codecs[plan.client.dialect].encodeResponse(decodedRes.right, ctx)
     writeJson(res, JSON.stringify(body))
-    return Effect.void
+    return Effect.succeed(decodedRes.right.usage)
   })
+
+/** How a stream ended: the usage seen, and whether the upstream broke off. @category models */
+export interface StreamEnd {
+  readonly usage: IR.Usage | undefined
+  readonly broken: boolean
+}
 
 /**
  * Streams the answer, event by event as the upstream produces it, with backpressure: the
@@ -70,8 +79,8 @@ export const respondJson = (plan: CallPlan, outcome: Outcome, res: ServerRespons
  * destroys the upstream body, which aborts the upstream request.
  * @category responding
  */
-export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerResponse): Effect.Effect<void> =>
-  Effect.async<void>((resume) => {
+export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerResponse): Effect.Effect<StreamEnd> =>
+  Effect.async<StreamEnd>((resume) => {
     const jsonArray = plan.client.dialect === "gemini" && plan.alt !== undefined
     const translator = outcome.passthrough
       ? undefined
@@ -85,25 +94,28 @@ export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerRespo
     })
     res.flushHeaders()
     const source = decoded(outcome.response)
+    // passthrough bytes are not decoded: only their usage is picked out, when it is counted
+    const scanner = translator === undefined && plan.config.usageStatisticsEnabled ? makeUsageScanner(outcome.provider.dialect) : undefined
     let done = false
-    const finish = (tail: string) => {
+    const finish = (tail: string, broken: boolean) => {
       if (done) return
       done = true
       if (tail !== "" && !res.writableEnded) res.write(tail)
       res.end()
-      resume(Effect.void)
+      resume(Effect.succeed({ usage: translator ? translator.usage() : scanner?.usage(), broken }))
     }
     source.on("data", (chunk: Buffer) => {
+      scanner?.step(chunk)
       const out = translator ? translator.step(chunk) : chunk
       if (out.length > 0 && !res.write(out)) {
         source.pause()
         res.once("drain", () => source.resume())
       }
     })
-    source.once("end", () => finish(translator ? translator.flush() : ""))
+    source.once("end", () => finish(translator ? translator.flush() : "", false))
     source.once("error", (e) => {
       const message = `upstream stream broke off: ${e.message}`
-      finish(translator ? translator.fail(message) : passthroughStreamError(plan.client.dialect, message))
+      finish(translator ? translator.fail(message) : passthroughStreamError(plan.client.dialect, message), true)
     })
     return Effect.sync(() => {
       done = true

@@ -1,6 +1,7 @@
 import * as Completions from "../formats/openai-chat/completions.js"
 import { codecs, type CodecContext } from "../formats/codecs.js"
 import type * as IR from "../formats/ir.js"
+import { mergeUsage } from "../formats/ir.js"
 import { encodeEvent, makeByteParser, type SseEvent } from "../formats/sse.js"
 import { compose, type Transducer } from "../formats/transducer.js"
 
@@ -10,6 +11,8 @@ export interface ByteTranslator {
   readonly flush: () => string
   /** Ends the stream with the client dialect's error event (the upstream broke off). */
   readonly fail: (message: string) => string
+  /** The usage the upstream reported so far (later reports win). */
+  readonly usage: () => IR.Usage | undefined
 }
 
 /** How the client wants its stream framed. @category models */
@@ -53,9 +56,15 @@ export const makeByteTranslator = (
     for (const ev of irs) for (const e of encoder.step(ev)) out.push(e)
     return out
   }
+  let usage: IR.Usage | undefined
   const decodeAll = (sse: ReadonlyArray<SseEvent>): Array<IR.StreamEvent> => {
     const out: Array<IR.StreamEvent> = []
-    for (const ev of sse) for (const e of decoder.step(ev)) out.push(e)
+    for (const ev of sse) {
+      for (const e of decoder.step(ev)) {
+        if (e.type === "usage" || (e.type === "start" && e.usage !== undefined)) usage = mergeUsage(usage, e.usage)
+        out.push(e)
+      }
+    }
     return out
   }
   let closed = false
@@ -64,7 +73,10 @@ export const makeByteTranslator = (
     step: (chunk) => frame(encodeAll(decodeAll(parser.step(chunk)))),
     flush: () => {
       const tail = decodeAll(parser.flush())
-      for (const e of decoder.flush()) tail.push(e)
+      for (const e of decoder.flush()) {
+        if (e.type === "usage") usage = mergeUsage(usage, e.usage)
+        tail.push(e)
+      }
       const out = encodeAll(tail)
       for (const e of encoder.flush()) out.push(e)
       return frame(out) + close()
@@ -74,7 +86,8 @@ export const makeByteTranslator = (
       const out = encodeAll([{ type: "error", message, status: 502 }])
       for (const e of encoder.flush()) out.push(e)
       return frame(out) + close()
-    }
+    },
+    usage: () => usage
   }
 }
 

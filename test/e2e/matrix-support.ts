@@ -14,7 +14,7 @@ import type * as FakeServer from "../fakes/fake-server.js"
 import * as Gemini from "../fakes/gemini.js"
 import * as Compat from "../fakes/openai-chat.js"
 import * as Script from "../fakes/script.js"
-import { startServer } from "../support/server.js"
+import { http, startServer } from "../support/server.js"
 
 /** The upstreams under test: API keys, and the subscription sign-ins of auth files. */
 export type Upstream = Family | "claude-oauth" | "codex-oauth" | "gemini-cli" | "qwen" | "iflow"
@@ -81,6 +81,9 @@ const authFiles = (iflowBase: string): Record<string, string> => ({
 
 /** The key clients present to the proxy. */
 export const CLIENT_KEY = "mx-client-key"
+
+/** The management key, to read the usage statistics after each case. */
+const MANAGEMENT_KEY = "mx-management-key"
 
 /** A 1x1 red PNG. */
 export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
@@ -217,6 +220,7 @@ export const layer = Layer.scoped(
     const models = (u: Upstream) => `    models: [{name: ${route[u].model}, alias: ${route[u].alias}}]`
     const server = yield* startServer([
       `api-keys: [${CLIENT_KEY}]`,
+      `remote-management: {secret-key: ${MANAGEMENT_KEY}}`,
       "claude-api-key:",
       `  - api-key: ${route.claude.key}`,
       `    base-url: ${fakes.claude.url}`,
@@ -478,4 +482,17 @@ export const runCase = (
     expect(posts).toHaveLength(1)
     checkUpstream(c, posts[0]!, can)
     check(seen)
+    yield* checkUsage(c)
+  })
+
+/** The usage statistics counted the call: the scripted 11 input and 7 output tokens, under the masked client key. */
+const checkUsage = (c: Case) =>
+  Effect.gen(function*() {
+    const { url } = yield* Matrix
+    const answer = yield* http(`${url}/v0/management/usage`, { headers: { authorization: `Bearer ${MANAGEMENT_KEY}` } })
+    const usage = (answer.json() as { usage: { apis: Record<string, { models: Record<string, { details: Array<{ failed: boolean; tokens: Record<string, number> }> }> }> } }).usage
+    expect(Object.keys(usage.apis)).toEqual(["mx-c...-key"])
+    const details = usage.apis["mx-c...-key"]?.models[route[c.upstream].alias]?.details ?? []
+    expect(details.at(-1)?.failed).toBe(false)
+    expect(details.at(-1)?.tokens).toMatchObject({ input_tokens: 11, output_tokens: 7, total_tokens: 18 })
   })

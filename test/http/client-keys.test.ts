@@ -38,7 +38,7 @@ describe("client keys", () => {
   })
   it("identifies a key without revealing it", () => {
     const r = keys.check({ "x-api-key": "k2" }, q())
-    expect(r).toEqual({ _tag: "Accepted", keyId: keyId("k2"), source: "x-api-key" })
+    expect(r).toEqual({ _tag: "Accepted", keyId: keyId("k2"), source: "x-api-key", masked: "**" })
     expect(keyId("k2")).toMatch(/^key-[0-9a-f]{8}$/)
     expect(keyId("k2")).not.toContain("k2")
   })

@@ -6,7 +6,7 @@ describe("maskSecret", () => {
     expect(maskSecret("sk-1234567890abcdef")).toBe("sk-1...cdef")
     expect(maskSecret("abcdefgh")).toBe("ab...gh")
     expect(maskSecret("abcd")).toBe("a...d")
-    expect(maskSecret("ab")).toBe("ab")
+    expect(maskSecret("ab")).toBe("**")
   })
 })
 
