@@ -1,6 +1,8 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Dispatcher } from "undici"
+import { obj, tryParse } from "../../formats/json.js"
+import { errorReason } from "../shared/oauth-refresh.js"
 import { readAll, send } from "../shared/send.js"
 import { iflowEndpoints } from "./endpoints.js"
 
@@ -35,7 +37,7 @@ export const fetchUserInfo = (
   Effect.gen(function*() {
     const res = yield* send(dispatcher, { url: endpoints.userInfo(accessToken), headers: { accept: "application/json" } }, undefined)
     const text = (yield* readAll(res)).toString("utf8")
-    if (res.status !== 200) return yield* Effect.fail({ status: res.status, message: `status ${res.status}: ${text.slice(0, 300)}` })
+    if (res.status !== 200) return yield* Effect.fail({ status: res.status, message: `status ${res.status}: ${errorReason(obj(tryParse(text)), text)}` })
     return yield* Schema.decodeUnknown(Schema.parseJson(UserInfo))(text).pipe(
       Effect.mapError(() => ({ status: res.status, message: `no API key in the answer: ${text.slice(0, 300)}` }))
     )

@@ -46,7 +46,7 @@ export const checkCallback = (
   if (!code) return Effect.fail(new LoginError({ reason: "Denied", message: `${name} sent the browser back without an authorization code` }))
   const returned = query.get("state") ?? ""
   if (state !== undefined && returned !== state) {
-    return Effect.fail(new LoginError({ reason: "StateMismatch", message: `the sign-in callback carries another state than ours: not this login's, so it was ignored` }))
+    return Effect.fail(new LoginError({ reason: "StateMismatch", message: "the sign-in callback carries a state that is not this login's (a stale or forged callback); run the login again" }))
   }
   return Effect.succeed({ code, state: returned })
 }

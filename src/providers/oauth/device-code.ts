@@ -5,6 +5,8 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleInterval from "effect/ScheduleInterval"
 
 /** One poll's outcome: not yet, not so fast, or the token. @category models */
 export type PollStep<A> =
@@ -29,16 +31,15 @@ export const qwenPolicy: PollPolicy = { interval: "5 seconds", maxPolls: 60, slo
 /** The schedule of a policy; it outputs the last step it was given. @category schedules */
 export const pollSchedule = <A>(policy: PollPolicy): Schedule.Schedule<PollStep<A>, PollStep<A>> => {
   const cap = Duration.decode(policy.maxInterval)
-  const delays = Schedule.identity<PollStep<A>>().pipe(
-    Schedule.reduce(Duration.decode(policy.interval), (interval, step) =>
-      step._tag === "SlowDown" ? Duration.min(Duration.times(interval, policy.slowDownFactor), cap) : interval),
-    Schedule.addDelay((interval) => interval)
-  )
-  return Schedule.passthrough(
-    delays.pipe(
-      Schedule.whileInput((step: PollStep<A>) => step._tag !== "Done"),
-      Schedule.intersect(Schedule.recurs(Math.max(0, policy.maxPolls - 1)))
-    )
+  // the wait after a step depends on that very step (a slow_down lengthens it at once)
+  const waits = Schedule.makeWithState(Duration.decode(policy.interval), (now, step: PollStep<A>, interval: Duration.Duration) => {
+    const next = step._tag === "SlowDown" ? Duration.min(Duration.times(interval, policy.slowDownFactor), cap) : interval
+    return Effect.succeed([next, step, ScheduleDecision.continueWith(ScheduleInterval.after(now + Duration.toMillis(next)))] as const)
+  })
+  return waits.pipe(
+    Schedule.whileInput((step: PollStep<A>) => step._tag !== "Done"),
+    Schedule.intersect(Schedule.recurs(Math.max(0, policy.maxPolls - 1))),
+    Schedule.passthrough
   )
 }
 
