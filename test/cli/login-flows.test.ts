@@ -166,4 +166,23 @@ describe("login flows against the fake OAuth servers", () => {
       expect(Either.isRight(yield* defaulted.done)).toBe(true)
       expect(defaulted.files()).toEqual(["me@example.com-proj-1.json"])
     }))
+
+  it.scopedLive("without --no-browser the browser is opened; when it cannot be, the tunnel hint is shown; the URL is printed either way", () =>
+    Effect.gen(function*() {
+      const opened: Array<string> = []
+      const withBrowser = yield* startLogin("claude", { request: { noBrowser: false }, openBrowser: (url) => Effect.sync(() => opened.push(url) > 0) })
+      const url = yield* withBrowser.url
+      expect(opened).toEqual([url])
+      expect(withBrowser.lines.join("\n")).not.toContain("ssh -L")
+      expect(withBrowser.lines).toContain("Opened your browser at this URL (open it yourself if nothing shows):")
+      yield* OAuth.consent(url)
+      expect(Either.isRight(yield* withBrowser.done)).toBe(true)
+
+      const noBrowser = yield* startLogin("iflow", { request: { noBrowser: false }, openBrowser: () => Effect.succeed(false) })
+      yield* noBrowser.url
+      const port = new URL(new URL(yield* noBrowser.url).searchParams.get("redirect") ?? "").port
+      expect(noBrowser.lines).toContain("No browser could be opened here.")
+      expect(noBrowser.lines.join("\n")).toContain(`ssh -L ${port}:127.0.0.1:${port}`)
+      expect(noBrowser.lines).toContain("Open this URL in your browser:")
+    }))
 })

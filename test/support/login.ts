@@ -21,6 +21,8 @@ export interface LoginSetup {
   readonly timeout?: Duration.DurationInput
   /** The auth-dir (default: `auths` in a fresh temp folder). */
   readonly authDir?: string
+  /** The browser opener (default: none is ever needed, the request has `noBrowser`). */
+  readonly openBrowser?: (url: string) => Effect.Effect<boolean>
 }
 
 /** A login under way against the fakes, with what it printed so far. */
@@ -52,7 +54,13 @@ export const startLogin = (provider: LoginProvider, setup: LoginSetup = {}) =>
     const { io, lines } = makeRecording(setup.answers)
     const fiber = yield* login({ provider, configFile, noBrowser: true, ...setup.request }).pipe(
       Effect.provide(NodeContext.layer),
-      Effect.provideService(LoginOverrides, { port: setup.port ?? 0, io, pollInterval: "10 millis", ...(setup.timeout === undefined ? {} : { timeout: setup.timeout }) }),
+      Effect.provideService(LoginOverrides, {
+        port: setup.port ?? 0,
+        io,
+        pollInterval: "10 millis",
+        ...(setup.timeout === undefined ? {} : { timeout: setup.timeout }),
+        ...(setup.openBrowser === undefined ? {} : { openBrowser: setup.openBrowser })
+      }),
       Effect.either,
       Effect.fork
     )

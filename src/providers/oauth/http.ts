@@ -23,6 +23,9 @@ export interface Call {
   readonly json?: unknown
 }
 
+/** How long one login call may take (iFlow's own client allows 30 s). @category constants */
+export const CALL_TIMEOUT = "30 seconds"
+
 /** Makes the call and reads the answer whatever its status; only an unreachable upstream fails. @category sending */
 export const call = (what: string, dispatcher: Dispatcher, req: Call): Effect.Effect<Answer, LoginError> =>
   Effect.gen(function*() {
@@ -35,7 +38,13 @@ export const call = (what: string, dispatcher: Dispatcher, req: Call): Effect.Ef
     )
     const text = (yield* readAll(res).pipe(Effect.mapError(unreachable))).toString("utf8")
     return { status: res.status, text, json: tryParse(text) }
-  })
+  }).pipe(
+    // a login's calls are small; an upstream that hangs must not hold the user for minutes
+    Effect.timeoutFail({
+      duration: CALL_TIMEOUT,
+      onTimeout: () => new LoginError({ reason: "Upstream", message: `${what} failed: ${req.url} did not answer within ${CALL_TIMEOUT}` })
+    })
+  )
 
 /** The failure of a call that answered non-2xx: its status and the upstream's error text. @category errors */
 export const upstreamFailure = (what: string, answer: Answer): LoginError =>
