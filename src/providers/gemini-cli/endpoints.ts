@@ -1,3 +1,5 @@
+import { CODE_ASSIST_BASE_URL } from "./provider.js"
+
 /** Google's OAuth token endpoint (`upstream-endpoints` key `gemini-oauth`). @category endpoints */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 /** Google's OAuth consent page (`gemini-oauth-authorize`). @category endpoints */
@@ -8,8 +10,6 @@ export const GOOGLE_USERINFO_URL = "https://www.googleapis.com/oauth2/v1/userinf
 export const GCP_PROJECTS_URL = "https://cloudresourcemanager.googleapis.com/v1/projects"
 /** Service Usage, where the Cloud AI Companion API is checked and enabled (`gemini-serviceusage`). @category endpoints */
 export const SERVICE_USAGE_BASE = "https://serviceusage.googleapis.com"
-/** Google Code Assist, the Gemini CLI's upstream (`gemini-cli`). @category endpoints */
-export const CODE_ASSIST_BASE = "https://cloudcode-pa.googleapis.com"
 
 /** The Gemini CLI's public installed-app client (spec/02 §1a). @category client */
 export const CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com"
@@ -24,13 +24,6 @@ export const SCOPES = [
 /** The local callback port and path registered for the client. @category client */
 export const CALLBACK = { port: 8085, path: "/oauth2callback" } as const
 
-/** The Gemini CLI's client headers, sent on Code Assist calls (spec/02 §1a step 3). @category client */
-export const CODE_ASSIST_HEADERS = {
-  "user-agent": "google-api-nodejs-client/9.15.1",
-  "x-goog-api-client": "gl-node/22.17.0",
-  "client-metadata": "ideType=IDE_UNSPECIFIED,platform=PLATFORM_UNSPECIFIED,pluginType=GEMINI"
-} as const
-
 /** Every Google URL a Gemini CLI login uses, `upstream-endpoints` applied. @category endpoints */
 export const geminiEndpoints = (overrides: Readonly<Record<string, string>>) => ({
   token: overrides["gemini-oauth"] ?? GOOGLE_TOKEN_URL,
@@ -38,5 +31,6 @@ export const geminiEndpoints = (overrides: Readonly<Record<string, string>>) => 
   userinfo: overrides["gemini-userinfo"] ?? GOOGLE_USERINFO_URL,
   projects: overrides["gemini-projects"] ?? GCP_PROJECTS_URL,
   serviceUsage: overrides["gemini-serviceusage"] ?? SERVICE_USAGE_BASE,
-  codeAssist: overrides["gemini-cli"] ?? CODE_ASSIST_BASE
+  // Code Assist, the executor's upstream too
+  codeAssist: overrides["gemini-cli"] ?? CODE_ASSIST_BASE_URL
 })

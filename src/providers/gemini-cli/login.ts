@@ -15,7 +15,8 @@ import { pollUntilDone } from "../oauth/device-code.js"
 import { call, fetchJson, TokenFields, upstreamFailure } from "../oauth/http.js"
 import { DEFAULT_POLL_INTERVAL, type LoginContext, LoginError, type LoginIO, type LoginOptions, type LoginSession } from "../oauth/session.js"
 import { rfc3339 } from "../shared/oauth-refresh.js"
-import { CALLBACK, CLIENT_ID, CLIENT_SECRET, CODE_ASSIST_HEADERS, geminiEndpoints, GOOGLE_TOKEN_URL, SCOPES } from "./endpoints.js"
+import { CALLBACK, CLIENT_ID, CLIENT_SECRET, geminiEndpoints, GOOGLE_TOKEN_URL, SCOPES } from "./endpoints.js"
+import { codeAssistHeaders } from "./provider.js"
 
 const TokenAnswer = Schema.Struct({ ...TokenFields, scope: Schema.optional(Schema.String), id_token: Schema.optional(Schema.String) })
 const UserInfo = Schema.Struct({ email: Schema.optional(Schema.String) })
@@ -32,6 +33,8 @@ const Onboarding = Schema.Struct({
   response: Schema.optional(Schema.Struct({ cloudaicompanionProject: ProjectRef }))
 })
 
+/** The Gemini CLI's own client headers (no client here to override them). */
+const CODE_ASSIST_HEADERS = codeAssistHeaders({ clientHeaders: {} })
 const METADATA = { ideType: "IDE_UNSPECIFIED", platform: "PLATFORM_UNSPECIFIED", pluginType: "GEMINI" }
 const COMPANION_API = "cloudaicompanion.googleapis.com"
 
@@ -166,7 +169,7 @@ const onboard = (ctx: LoginContext, base: string, bearer: Readonly<Record<string
 const enableCompanionApi = (ctx: LoginContext, base: string, bearer: Readonly<Record<string, string>>, project: string) =>
   Effect.gen(function*() {
     const url = `${base}/v1/projects/${encodeURIComponent(project)}/services/${COMPANION_API}`
-    const headers = { ...bearer, "user-agent": CODE_ASSIST_HEADERS["user-agent"] }
+    const headers = { ...bearer, "user-agent": CODE_ASSIST_HEADERS["user-agent"] ?? "" }
     const check = yield* call("the Service Usage check", ctx.dispatcher, { url, headers })
     if (check.status === 200 && str(obj(check.json)?.state) === "ENABLED") return
     yield* ctx.io.say(`Enabling ${COMPANION_API} in project ${project}...`)
