@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config"
 const testClockFiles = [
   "test/credentials/credential-pool.test.ts",
   "test/credentials/status.test.ts",
-  "test/credentials/token-refresh-schedule.test.ts"
+  "test/credentials/token-refresh-schedule.test.ts",
+  "test/providers/oauth/device-code.test.ts"
 ]
 
 export default defineConfig({

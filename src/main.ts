@@ -2,7 +2,11 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Effect from "effect/Effect"
-import { run } from "./cli/command.js"
+import { exitCode, run } from "./cli/command.js"
 
 // Errors are printed by the commands in plain words; runMain only sets the exit code.
-NodeRuntime.runMain(run(process.argv).pipe(Effect.provide(NodeContext.layer)), { disableErrorReporting: true, disablePrettyLogger: true })
+NodeRuntime.runMain(run(process.argv).pipe(Effect.provide(NodeContext.layer)), {
+  disableErrorReporting: true,
+  disablePrettyLogger: true,
+  teardown: (exit, onExit) => onExit(exitCode(exit))
+})

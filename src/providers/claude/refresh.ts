@@ -1,10 +1,7 @@
 import * as Effect from "effect/Effect"
 import { obj, str } from "../../formats/json.js"
 import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
-
-/** Anthropic's OAuth token endpoint. @category endpoints */
-export const CLAUDE_TOKEN_URL = "https://console.anthropic.com/v1/oauth/token"
-const CLIENT_ID = "9d1c250a-e61b-44d9-88ed-5944d1962f5e"
+import { CLAUDE_TOKEN_URL, CLIENT_ID } from "./endpoints.js"
 
 /** Claude Code tokens: refreshed 4 h before expiry (spec/02 §6b); the email is kept when the answer has none. @category refresh */
 export const claudeRefresher: Refresher = {

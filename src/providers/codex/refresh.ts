@@ -1,17 +1,8 @@
 import * as Effect from "effect/Effect"
-import { obj, str, tryParse } from "../../formats/json.js"
+import { str } from "../../formats/json.js"
 import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
-
-/** OpenAI's OAuth token endpoint. @category endpoints */
-export const CODEX_TOKEN_URL = "https://auth.openai.com/oauth/token"
-const CLIENT_ID = "app_EMoamEEZ73f0CkXaXp7hrann"
-
-/** The email inside an OpenAI id_token (a JWT; only read, never trusted for anything else). */
-const emailOf = (idToken: string | undefined): string | undefined => {
-  const payload = idToken?.split(".")[1]
-  if (payload === undefined) return undefined
-  return str(obj(tryParse(Buffer.from(payload, "base64url").toString("utf8")))?.email)
-}
+import { CLIENT_ID, CODEX_TOKEN_URL } from "./endpoints.js"
+import { claimsOf } from "./id-token.js"
 
 /** Codex (ChatGPT) tokens: refreshed 5 days before expiry (spec/02 §5b). @category refresh */
 export const codexRefresher: Refresher = {
@@ -23,7 +14,7 @@ export const codexRefresher: Refresher = {
         form: { client_id: CLIENT_ID, grant_type: "refresh_token", refresh_token: refreshToken, scope: "openid profile email" }
       })
       const idToken = str(answer.body.id_token)
-      const email = emailOf(idToken)
+      const { email } = claimsOf(idToken)
       const accountId = str(answer.body.account_id)
       return withTokens(metadata, answer, ctx.now, {
         type: "codex",

@@ -1,11 +1,7 @@
 import * as Effect from "effect/Effect"
 import { obj, str } from "../../formats/json.js"
 import { postToken, type Refresher, refreshTokenOf, rfc3339 } from "../shared/oauth-refresh.js"
-
-/** Google's OAuth token endpoint. @category endpoints */
-export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
-const CLIENT_ID = "681255809395-oo8ft2oprdrnp9e3aqf6av3hmdib135j.apps.googleusercontent.com"
-const CLIENT_SECRET = "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"
+import { CLIENT_ID, CLIENT_SECRET, GOOGLE_TOKEN_URL } from "./endpoints.js"
 
 /**
  * Gemini CLI tokens: refreshed shortly before expiry, and, unlike the Go version (which

@@ -1,10 +1,7 @@
 import * as Effect from "effect/Effect"
 import { str } from "../../formats/json.js"
 import { postToken, type Refresher, refreshTokenOf, withTokens } from "../shared/oauth-refresh.js"
-
-/** Qwen's OAuth token endpoint. @category endpoints */
-export const QWEN_TOKEN_URL = "https://chat.qwen.ai/api/v1/oauth2/token"
-const CLIENT_ID = "f0304373b74a44d2b584a3fb70ca9e56"
+import { CLIENT_ID, QWEN_TOKEN_URL } from "./endpoints.js"
 
 /** Qwen Code tokens: refreshed 3 h before expiry (spec/02 §7b). @category refresh */
 export const qwenRefresher: Refresher = {

@@ -33,6 +33,10 @@ export interface TokenAnswer {
   readonly expiresIn: number | undefined
 }
 
+/** The upstream's own words for a failure: OAuth's `error_description` / `error`, Google's `error.message`, else the body's start. @category errors */
+export const errorReason = (json: JsonObject | undefined, text: string): string =>
+  str(json?.error_description) ?? str(json?.error) ?? str(obj(json?.error)?.message) ?? text.slice(0, 300)
+
 /** POSTs a form or JSON body to a token endpoint and reads the token answer. @category sending */
 export const postToken = (
   url: string,
@@ -49,8 +53,7 @@ export const postToken = (
     const text = (yield* readAll(res).pipe(Effect.mapError((e) => new RefreshError({ message: e.message })))).toString("utf8")
     const json = obj(tryParse(text))
     if (res.status !== 200 || json === undefined) {
-      const reason = str(json?.error_description) ?? str(json?.error) ?? str(obj(json?.error)?.message) ?? text.slice(0, 300)
-      return yield* new RefreshError({ message: `token refresh failed with ${res.status}: ${reason}`, status: res.status })
+      return yield* new RefreshError({ message: `token refresh failed with ${res.status}: ${errorReason(json, text)}`, status: res.status })
     }
     const accessToken = str(json.access_token)
     if (accessToken === undefined || accessToken === "") return yield* new RefreshError({ message: "the token answer has no access_token" })

@@ -1,0 +1,96 @@
+/**
+ * `cli-proxy-api login <provider>`: runs a provider's sign-in in the terminal and stores the
+ * credential in auth-dir, where a running server picks it up.
+ */
+import * as Console from "effect/Console"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { loadConfigFile } from "../config/load.js"
+import { type LoginProvider, logins } from "../providers/logins.js"
+import { openBrowser } from "../providers/oauth/browser.js"
+import { makeTerminal } from "../providers/oauth/io.js"
+import { type LoginContext, LoginError, type LoginIO, type LoginOptions, type LoginSession } from "../providers/oauth/session.js"
+import * as UpstreamDispatchers from "../providers/shared/dispatchers.js"
+import * as FileStore from "../store/file-store.js"
+import { Store } from "../store/store.js"
+
+/** What the command line asked for. @category models */
+export interface LoginRequest extends LoginOptions {
+  readonly provider: LoginProvider
+  readonly configFile: string
+  /** Print the URL (and the SSH tunnel hint) instead of opening a browser. */
+  readonly noBrowser: boolean
+}
+
+/** What tests change about a login run: the callback port, the waits, the conversation, the browser. @category models */
+export interface Overrides {
+  readonly port?: number
+  readonly timeout?: Duration.DurationInput
+  readonly pollInterval?: Duration.DurationInput
+  readonly io?: LoginIO
+  readonly openBrowser?: (url: string) => Effect.Effect<boolean>
+}
+
+/** Test hooks for `login`; the real command runs with none. @category tags */
+export class LoginOverrides extends Context.Reference<LoginOverrides>()("cli-proxy-api/LoginOverrides", {
+  defaultValue: (): Overrides => ({})
+}) {}
+
+/** The lines telling the user how to let the provider's redirect reach this machine. @category messages */
+export const tunnelHint = (port: number): ReadonlyArray<string> => [
+  `The sign-in comes back to http://localhost:${port} on this machine. If your browser runs elsewhere, forward that port first:`,
+  `  ssh -L ${port}:127.0.0.1:${port} user@this-host     (Docker: publish port ${port} or run this inside the container)`
+]
+
+/** Shows the user where to go: the browser is opened when allowed and possible, the URL is always printed. */
+const present = (io: LoginIO, session: LoginSession, noBrowser: boolean, open: (url: string) => Effect.Effect<boolean>) =>
+  Effect.gen(function*() {
+    const opened = noBrowser ? false : yield* open(session.url)
+    if (!opened && session.callbackPort !== undefined) {
+      if (!noBrowser) yield* io.say("No browser could be opened here.")
+      yield* Effect.forEach(tunnelHint(session.callbackPort), io.say, { discard: true })
+    }
+    yield* io.say(opened ? "Opened your browser at this URL (open it yourself if nothing shows):" : "Open this URL in your browser:")
+    yield* io.say(session.url)
+    if (session.userCode !== undefined) yield* io.say(`and check that the page shows the code ${session.userCode}.`)
+  })
+
+/** Runs one login and saves the credential; failures are printed in plain words and fail the effect. @category programs */
+export const login = (request: LoginRequest) =>
+  Effect.gen(function*() {
+    const overrides = yield* LoginOverrides
+    const { config } = yield* loadConfigFile(request.configFile)
+    const services = Layer.merge(
+      FileStore.layer({ configFile: request.configFile, authDir: config.authDir, watchConfig: false }),
+      UpstreamDispatchers.layer()
+    )
+    yield* Effect.scoped(Effect.gen(function*() {
+      const io = overrides.io ?? (yield* makeTerminal())
+      const store = yield* Store
+      const dispatchers = yield* UpstreamDispatchers.UpstreamDispatchers
+      const ctx: LoginContext = {
+        endpoints: config.upstreamEndpoints,
+        dispatcher: dispatchers.forProxy(config.proxyUrl),
+        direct: dispatchers.direct,
+        io,
+        ...(overrides.port === undefined ? {} : { port: overrides.port }),
+        ...(overrides.timeout === undefined ? {} : { timeout: overrides.timeout }),
+        ...(overrides.pollInterval === undefined ? {} : { pollInterval: overrides.pollInterval })
+      }
+      const flow = logins[request.provider]
+      yield* io.say(`Logging in to ${flow.title}.`)
+      const session = yield* flow.start(ctx, request)
+      yield* present(io, session, request.noBrowser, overrides.openBrowser ?? openBrowser)
+      const record = yield* session.result
+      const saved = yield* store.save(record.id, record.metadata).pipe(
+        Effect.mapError((e) => new LoginError({ reason: "NotSaved", message: `signed in, but the credential could not be saved: ${e.message}` }))
+      )
+      yield* io.say(`Logged in as ${record.account}.`)
+      yield* io.say(`Saved the credential to ${saved.path}`)
+    }).pipe(Effect.provide(services)))
+  }).pipe(
+    Effect.tapErrorTag("LoginError", (e) => Console.error(`${logins[request.provider].title} login failed: ${e.message}`)),
+    Effect.tapErrorTag("ConfigError", (e) => Console.error(`config error: ${e.message}`))
+  )
