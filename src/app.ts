@@ -11,6 +11,7 @@ import * as HttpServer from "./http/server.js"
 import * as AppLog from "./logging/app-log.js"
 import * as ConfigEditor from "./management/config-editor.js"
 import * as ManagementAccess from "./management/access.js"
+import * as WebLogins from "./management/web-logins.js"
 import * as Pipeline from "./pipeline/pipeline.js"
 import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
@@ -46,7 +47,7 @@ const storeLayer = (options: AppOptions) =>
 export const layer = (options: AppOptions) =>
   HttpServer.layer(options.listen).pipe(
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
-    Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer)),
+    Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer, WebLogins.layer)),
     Layer.provideMerge(Pipeline.layer),
     Layer.provideMerge(UsageMeter.layer),
     Layer.provideMerge(TokenRefresh.layer),

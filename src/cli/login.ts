@@ -3,15 +3,13 @@
  * credential in auth-dir, where a running server picks it up.
  */
 import * as Console from "effect/Console"
-import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { loadConfigFile } from "../config/load.js"
 import { type LoginProvider, logins } from "../providers/logins.js"
 import { openBrowser } from "../providers/oauth/browser.js"
 import { makeTerminal } from "../providers/oauth/io.js"
-import { type LoginContext, LoginError, type LoginIO, type LoginOptions, type LoginSession } from "../providers/oauth/session.js"
+import { type LoginContext, LoginError, type LoginIO, type LoginOptions, LoginOverrides, type LoginSession } from "../providers/oauth/session.js"
 import * as UpstreamDispatchers from "../providers/shared/dispatchers.js"
 import * as FileStore from "../store/file-store.js"
 import { Store } from "../store/store.js"
@@ -23,20 +21,6 @@ export interface LoginRequest extends LoginOptions {
   /** Print the URL (and the SSH tunnel hint) instead of opening a browser. */
   readonly noBrowser: boolean
 }
-
-/** What tests change about a login run: the callback port, the waits, the conversation, the browser. @category models */
-export interface Overrides {
-  readonly port?: number
-  readonly timeout?: Duration.DurationInput
-  readonly pollInterval?: Duration.DurationInput
-  readonly io?: LoginIO
-  readonly openBrowser?: (url: string) => Effect.Effect<boolean>
-}
-
-/** Test hooks for `login`; the real command runs with none. @category tags */
-export class LoginOverrides extends Context.Reference<LoginOverrides>()("cli-proxy-api/LoginOverrides", {
-  defaultValue: (): Overrides => ({})
-}) {}
 
 /** The lines telling the user how to let the provider's redirect reach this machine. @category messages */
 export const tunnelHint = (port: number): ReadonlyArray<string> => [
@@ -94,3 +78,5 @@ export const login = (request: LoginRequest) =>
     Effect.tapErrorTag("LoginError", (e) => Console.error(`${logins[request.provider].title} login failed: ${e.message}`)),
     Effect.tapErrorTag("ConfigError", (e) => Console.error(`config error: ${e.message}`))
   )
+
+export { LoginOverrides, type Overrides } from "../providers/oauth/session.js"

@@ -10,6 +10,7 @@ import { json, refuse } from "./respond.js"
 import { authFileRoutes } from "./routes-auth-files.js"
 import { configRoutes } from "./routes-config.js"
 import { listRoutes } from "./routes-lists.js"
+import { callbackRoutes, loginRoutes } from "./routes-logins.js"
 import { logRoutes } from "./routes-logs.js"
 
 /** `GET /usage`: the usage statistics (spec/03 A.5). */
@@ -17,7 +18,7 @@ const usageRoutes = HttpRouter.empty.pipe(
   HttpRouter.get("/usage", Effect.flatMap(UsageMeter, (m) => Effect.map(m.snapshot, (usage) => json({ usage, failed_requests: usage.failure_count }))))
 )
 
-const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes, usageRoutes)
+const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes, usageRoutes, loginRoutes)
 
 const header = (req: HttpServerRequest.HttpServerRequest, name: string): string | undefined => req.headers[name]
 
@@ -29,6 +30,10 @@ const header = (req: HttpServerRequest.HttpServerRequest, name: string): string 
  */
 export const managementApp = Effect.gen(function*() {
   const req = yield* HttpServerRequest.HttpServerRequest
+  // the sign-in callbacks are open: the provider's redirect carries no management key
+  if (!req.url.startsWith("/v0/management")) {
+    return yield* callbackRoutes.pipe(Effect.catchTag("RouteNotFound", () => Effect.succeed(refuse(404, "not found"))))
+  }
   const config = (yield* ConfigService).current()
   const access = yield* ManagementAccess
   if (!access.enabled(config)) return HttpServerResponse.empty({ status: 404 })

@@ -3,6 +3,7 @@
  * hands back. A flow is started (callback server up, URL known) and then awaited, so the
  * CLI can print the URL while the management API (issue 8) can return it to a browser.
  */
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
@@ -98,3 +99,17 @@ export interface LoginSession {
 export const DEFAULT_TIMEOUT: Duration.DurationInput = "5 minutes"
 /** The default pause between polls. @category constants */
 export const DEFAULT_POLL_INTERVAL: Duration.DurationInput = "5 seconds"
+
+/** What tests change about a login run: the callback port, the waits, the conversation, the browser. @category models */
+export interface Overrides {
+  readonly port?: number
+  readonly timeout?: Duration.DurationInput
+  readonly pollInterval?: Duration.DurationInput
+  readonly io?: LoginIO
+  readonly openBrowser?: (url: string) => Effect.Effect<boolean>
+}
+
+/** Test hooks for logins (the command's and the web's); real runs have none. @category tags */
+export class LoginOverrides extends Context.Reference<LoginOverrides>()("cli-proxy-api/LoginOverrides", {
+  defaultValue: (): Overrides => ({})
+}) {}
