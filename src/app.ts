@@ -15,6 +15,7 @@ import * as WebLogins from "./management/web-logins.js"
 import * as Pipeline from "./pipeline/pipeline.js"
 import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
+import * as Metrics from "./usage/metrics.js"
 import * as UsageMeter from "./usage/usage-meter.js"
 
 /** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
@@ -49,7 +50,7 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer, WebLogins.layer)),
     Layer.provideMerge(Pipeline.layer),
-    Layer.provideMerge(UsageMeter.layer),
+    Layer.provideMerge(Layer.merge(UsageMeter.layer, Metrics.layer)),
     Layer.provideMerge(TokenRefresh.layer),
     Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
     Layer.provideMerge(ConfigService.layer),

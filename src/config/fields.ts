@@ -45,6 +45,11 @@ export const Routing = Schema.Struct({
   )
 }).annotations(expected("an object"))
 
+/** `metrics`: the Prometheus endpoint. @category schemas */
+export const Metrics = Schema.Struct({
+  enabled: key("enabled", Bool, () => true)
+}).annotations(expected("an object"))
+
 const UpstreamEndpoints = Schema.Record({ key: Schema.String, value: HttpUrl })
   .annotations(expected("a mapping of provider names to base URLs"))
 
@@ -78,7 +83,8 @@ export const fields = {
     () => []
   ),
   upstreamEndpoints: key("upstream-endpoints", UpstreamEndpoints, () => ({})),
-  routing: key("routing", Routing, () => ({ strategy: "round-robin" as const }))
+  routing: key("routing", Routing, () => ({ strategy: "round-robin" as const })),
+  metrics: key("metrics", Metrics, () => ({ enabled: true }))
 }
 
 /** config.yaml as written, legacy keys included, before normalisation. @category schemas */

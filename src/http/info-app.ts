@@ -2,7 +2,12 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import { ConfigService } from "../config/config-service.js"
+import { CredentialPool } from "../credentials/credential-pool.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
+import { statuses } from "../credentials/status.js"
+import { TokenRefresh } from "../credentials/token-refresh.js"
+import { Metrics } from "../usage/metrics.js"
 import { listDialect } from "./dialect.js"
 import { ApiError, renderError, renderGemini } from "./errors.js"
 import { claudeList, claudeModel, endpoints, geminiModel, openAiModel } from "./model-lists.js"
@@ -13,6 +18,17 @@ import { claudeList, claudeModel, endpoints, geminiModel, openAiModel } from "./
  * @category routes
  */
 export const infoApp = HttpRouter.empty.pipe(
+  // Prometheus text format; a client key guards it like the model routes (the front door checks)
+  HttpRouter.get(
+    "/metrics",
+    Effect.gen(function*() {
+      if (!(yield* ConfigService).current().metrics.enabled) {
+        return HttpServerResponse.unsafeJson({ error: { message: "metrics are disabled (metrics.enabled: false)", type: "not_found" } }, { status: 404 })
+      }
+      const current = yield* statuses(yield* CredentialPool, yield* TokenRefresh)
+      return HttpServerResponse.text((yield* Metrics).render(current), { contentType: "text/plain; version=0.0.4; charset=utf-8" })
+    })
+  ),
   HttpRouter.get("/", HttpServerResponse.json({ message: "CLI Proxy API Server", endpoints })),
   HttpRouter.get(
     "/v1/models",

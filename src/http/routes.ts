@@ -77,6 +77,7 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
       return { kind: "info", dialect: "gemini", auth: true }
     }
     if (path === "/v1/responses") return { kind: "upgrade-required", dialect: "openai" }
+    if (path === "/metrics") return { kind: "info", dialect: "openai", auth: true }
     return undefined
   }
   if (method !== "POST") return undefined

@@ -31,6 +31,8 @@ export interface AttemptsInput<A> {
   readonly disableCooling: boolean
   readonly strategy: "round-robin" | "fill-first"
   readonly attempt: (credential: Credential, candidate: Candidate) => Effect.Effect<A, AttemptError>
+  /** Told of every attempt's end: its error, if any, and whether it repeated a credential (retry) or replaced a failed one (failover). */
+  readonly observe?: (credential: Credential, error: AttemptError | undefined, after: "first" | "retry" | "failover") => void
 }
 
 /**
@@ -61,13 +63,20 @@ export const runAttempts = <A>(input: AttemptsInput<A>): Effect.Effect<A, Attemp
     })
   )
 
+  const everTried = new Set<string>()
   const step = Effect.gen(function*() {
     const credential = yield* nextCredential
+    const after = last === undefined ? "first" : everTried.has(credential.id) ? "retry" : "failover"
     tried.add(credential.id)
+    everTried.add(credential.id)
     const candidate = input.candidates.get(credential.id)!
     return yield* input.attempt(credential, candidate).pipe(
-      Effect.tap(() => input.pool.markSuccess(credential.id, input.model)),
+      Effect.tap(() => {
+        input.observe?.(credential, undefined, after)
+        return input.pool.markSuccess(credential.id, input.model)
+      }),
       Effect.tapError((e) => {
+        input.observe?.(credential, e, after)
         last = e
         return input.pool.markFailure(
           credential.id,

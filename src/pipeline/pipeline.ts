@@ -12,6 +12,7 @@ import { TokenRefresh } from "../credentials/token-refresh.js"
 import type { CodecContext } from "../formats/codecs.js"
 import type * as IR from "../formats/ir.js"
 import { maskSecret } from "../logging/redact.js"
+import { Metrics, outcomeOf } from "../usage/metrics.js"
 import { tokensOf, UsageMeter } from "../usage/usage-meter.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
@@ -70,6 +71,7 @@ export const make = Effect.gen(function*() {
   const dispatchers = yield* UpstreamDispatchers
   const tokens = yield* TokenRefresh
   const meter = yield* UsageMeter
+  const metrics = yield* Metrics
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
     switch (e._tag) {
@@ -86,9 +88,18 @@ export const make = Effect.gen(function*() {
 
   const serve = (call: ModelCall, res: ServerResponse) =>
     Effect.gen(function*() {
+      // one line per call in the metrics, whatever way it ends (the labels fill in as it goes)
+      const arrived = performance.now()
+      const labels = { route: routePatterns[call.format], dialect: call.dialect, provider: "", model: "" }
+      res.once("close", () => {
+        const status = String(res.headersSent ? res.statusCode : 499)
+        metrics.requests.inc({ ...labels, status })
+        metrics.duration.observe({ ...labels, status }, (performance.now() - arrived) / 1000)
+      })
       const client = clientSide(call)
       // Gemini CLI asks for whatever model it knows of: its sign-ins serve those unlisted too
       const route = yield* resolveRoute(call.model, call.config, registry, pool.all, call.format === "gemini-cli" ? "gemini-cli" : undefined)
+      labels.model = route.model
       const reasoning = route.reasoning ?? suffixReasoning(call.model, route.model)
       const counting = call.format === "claude-count-tokens" || call.action === "countTokens"
       // provider key -> its upstream family, for the candidates of this model
@@ -130,7 +141,12 @@ export const make = Effect.gen(function*() {
         candidates: route.candidates,
         requestRetry: call.config.requestRetry,
         disableCooling: call.config.disableCooling,
-        strategy: call.config.routing.strategy
+        strategy: call.config.routing.strategy,
+        observe: (credential: Credential, error: AttemptError | undefined, after: "first" | "retry" | "failover") => {
+          metrics.attempts.inc({ provider: credential.provider, outcome: error === undefined ? "success" : outcomeOf(error._tag === "UpstreamError" ? error.status : undefined) })
+          if (after === "retry") metrics.retries.inc({ provider: credential.provider })
+          if (after === "failover") metrics.failovers.inc({ provider: credential.provider })
+        }
       }
       if (counting) {
         const n = yield* runAttempts({ ...common, attempt: (cred, cand) => countAttempt(plan, cred, cand) }).pipe(
@@ -138,7 +154,8 @@ export const make = Effect.gen(function*() {
         )
         return yield* respondCount(plan, n, res)
       }
-      const record = (credential: Credential | undefined, usage: IR.Usage | undefined, failed: boolean) =>
+      const record = (credential: Credential | undefined, usage: IR.Usage | undefined, failed: boolean) => {
+        if (credential !== undefined) metrics.countTokens(credential.provider, route.model, usage)
         meter.record({
           api: call.keyMask ?? `POST ${routePatterns[call.format]}`,
           model: route.model,
@@ -147,16 +164,19 @@ export const make = Effect.gen(function*() {
           failed,
           tokens: tokensOf(usage)
         })
+      }
       const outcome = yield* runAttempts({ ...common, attempt: (cred, cand) => attempt(plan, cred, cand) }).pipe(
         // a call that reached an upstream and failed counts; one that found no credential never left
         Effect.tapError((e) => Effect.sync(() => e._tag === "NoCredential" || e._tag === "AllCoolingDown" || record(undefined, undefined, true))),
         Effect.mapError(clientError(plan, sameDialect))
       )
+      labels.provider = outcome.credential.provider
       if (outcome.bytes !== undefined) {
         const usage = yield* respondJson(plan, outcome, res, outcome.bytes)
         return record(outcome.credential, usage, false)
       }
-      const end = yield* respondStream(plan, outcome, res)
+      const end = yield* respondStream(plan, outcome, res, () =>
+        metrics.firstByte.observe({ route: labels.route, provider: labels.provider, model: labels.model }, (performance.now() - arrived) / 1000))
       record(outcome.credential, end.usage, end.broken)
     })
 

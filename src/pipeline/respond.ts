@@ -79,7 +79,7 @@ export interface StreamEnd {
  * destroys the upstream body, which aborts the upstream request.
  * @category responding
  */
-export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerResponse): Effect.Effect<StreamEnd> =>
+export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerResponse, onFirstBytes?: () => void): Effect.Effect<StreamEnd> =>
   Effect.async<StreamEnd>((resume) => {
     const jsonArray = plan.client.dialect === "gemini" && plan.alt !== undefined
     const translator = outcome.passthrough
@@ -104,9 +104,14 @@ export const respondStream = (plan: CallPlan, outcome: Outcome, res: ServerRespo
       res.end()
       resume(Effect.succeed({ usage: translator ? translator.usage() : scanner?.usage(), broken }))
     }
+    let first = onFirstBytes
     source.on("data", (chunk: Buffer) => {
       scanner?.step(chunk)
       const out = translator ? translator.step(chunk) : chunk
+      if (first !== undefined && out.length > 0) {
+        first()
+        first = undefined
+      }
       if (out.length > 0 && !res.write(out)) {
         source.pause()
         res.once("drain", () => source.resume())

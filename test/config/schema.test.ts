@@ -31,7 +31,8 @@ describe("defaults", () => {
       claudeApiKey: [],
       openaiCompatibility: [],
       upstreamEndpoints: {},
-      routing: { strategy: "round-robin" }
+      routing: { strategy: "round-robin" },
+      metrics: { enabled: true }
     })
     expect("host" in defaults).toBe(false)
   })
