@@ -73,6 +73,7 @@ export const fields = {
   usageStatisticsEnabled: key("usage-statistics-enabled", Bool, () => true),
   disableCooling: key("disable-cooling", Bool, () => false),
   requestLog: key("request-log", Bool, () => false),
+  requestLogMaxSize: key("request-log-max-size", ByteSize, () => 1024 * 1024 * 1024),
   wsAuth: key("ws-auth", Bool, () => false),
   geminiApiKey: key("gemini-api-key", list(GeminiKey, "a list of {api-key, ...} objects"), () => []),
   codexApiKey: key("codex-api-key", list(CodexKey, "a list of {api-key, base-url, ...} objects"), () => []),

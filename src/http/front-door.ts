@@ -8,6 +8,7 @@ import type { Config } from "../config/schema.js"
 import type { JsonObject } from "../formats/json.js"
 import type * as AppLog from "../logging/app-log.js"
 import { maskQuery } from "../logging/redact.js"
+import { type RequestRecord, startRecord } from "../logging/request-log.js"
 import { isStreaming, type ModelCall } from "../pipeline/model-call.js"
 import type * as Pipeline from "../pipeline/pipeline.js"
 import { readBody } from "./body.js"
@@ -29,6 +30,8 @@ export interface FrontDoorDeps {
   readonly management: (req: IncomingMessage, res: ServerResponse) => void
   readonly pipeline: Pipeline.Service
   readonly runtime: Runtime.Runtime<never>
+  /** Where request logs go (`logs/` beside config.yaml). */
+  readonly logsDir: string
 }
 
 /** The node:http request handler: CORS, routing, client keys, body limit, dispatch, access log. @category handlers */
@@ -173,6 +176,7 @@ const modelCall = (
     }
     const fields = json as JsonObject // JSON.parse yields JSON values only
     const model = route.pathModel ?? (typeof fields.model === "string" ? fields.model : "")
+    const record = recordFor(deps, config, req, res, body)
     const call: ModelCall = {
       format: route.format,
       dialect: route.dialect,
@@ -184,10 +188,39 @@ const modelCall = (
       headers: req.headers,
       query,
       ...(key ? { keyId: key.id, keyMask: key.masked } : {}),
+      ...(record ? { record } : {}),
       config
     }
     run(deps, deps.pipeline.serve(call, res), route.dialect, res, onAbort)
   })
+
+/**
+ * A request-log record for a `/v1...` call while `request-log` is on: the request now, the
+ * answer as it is written (a tap on the response), the file once the response closes.
+ */
+const recordFor = (deps: FrontDoorDeps, config: Config, req: IncomingMessage, res: ServerResponse, body: Buffer): RequestRecord | undefined => {
+  const url = req.url ?? "/"
+  if (!config.requestLog || !url.startsWith("/v1")) return undefined
+  const record = startRecord({ dir: deps.logsDir, maxBytes: config.requestLogMaxSize }, { method: req.method ?? "POST", url, headers: req.headers, body })
+  const write = res.write.bind(res) as (chunk: unknown, ...rest: Array<unknown>) => boolean
+  const end = res.end.bind(res) as (...args: Array<unknown>) => ServerResponse
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === "string" || Buffer.isBuffer(chunk)) record.responseBody(chunk)
+  }
+  res.write = ((chunk: unknown, ...rest: Array<unknown>) => {
+    keep(chunk)
+    return write(chunk, ...rest)
+  }) as typeof res.write
+  res.end = ((...args: Array<unknown>) => {
+    if (typeof args[0] !== "function") keep(args[0])
+    return end(...args)
+  }) as typeof res.end
+  res.once("close", () => {
+    if (res.headersSent) record.response(res.statusCode, res.getHeaders())
+    record.finish()
+  })
+  return record
+}
 
 /** Reads a body within max-body-size: an oversized one is answered 413, a broken one dropped. */
 const withBody = (req: IncomingMessage, res: ServerResponse, config: Config, dialect: Dialect, then: (body: Buffer) => void) =>

@@ -10,6 +10,7 @@ import { ConfigService } from "../config/config-service.js"
 import { AppLog } from "../logging/app-log.js"
 import { Pipeline } from "../pipeline/pipeline.js"
 import { makeFrontDoor } from "./front-door.js"
+import { logsDirFor } from "../logging/app-log.js"
 import { managementApp } from "../management/app.js"
 import { infoApp } from "./info-app.js"
 
@@ -76,7 +77,7 @@ export const make = (options: ListenOptions = {}) =>
     const runtime = yield* Effect.runtime<never>()
     const info = yield* NodeHttpServer.makeHandler(infoApp)
     const management = yield* NodeHttpServer.makeHandler(managementApp)
-    const frontDoor = makeFrontDoor({ config: config.current, log, info, management, pipeline, runtime })
+    const frontDoor = makeFrontDoor({ config: config.current, log, info, management, pipeline, runtime, logsDir: logsDirFor(config.file) })
 
     const server = createServer({ keepAliveTimeout: 65_000 }, frontDoor)
     const sockets = new Set<Socket>()

@@ -1,3 +1,4 @@
+import { Transform } from "node:stream"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import type { Config } from "../config/schema.js"
@@ -7,6 +8,7 @@ import type { CodecContext } from "../formats/codecs.js"
 import type * as IR from "../formats/ir.js"
 import { baseUrlFor } from "../providers/base-url.js"
 import type { CallInput, Provider, Target } from "../providers/provider.js"
+import { maskSecret } from "../logging/redact.js"
 import { providers } from "../providers/registry.js"
 import { effectiveProxy, type Service as Dispatchers } from "../providers/shared/dispatchers.js"
 import { header, readAll, send, type UpstreamResponse } from "../providers/shared/send.js"
@@ -75,11 +77,38 @@ export const failed = (provider: string, res: UpstreamResponse) =>
     })
   })
 
-/** Sends one request to one target through the credential's proxy. @category sending */
-export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined, readOk = false) =>
-  send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload, readOk).pipe(
+/** How a credential shows in the request log: provider, id, and its key masked or its account. */
+const authLabel = (c: Credential) =>
+  `provider=${c.provider}, auth_id=${c.id}, label=${c.label}, ${c.oauth === undefined ? `type=api_key value=${maskSecret(c.apiKey)}` : `type=oauth account=${c.oauth.email ?? c.label}`}`
+
+/** Sends one request to one target through the credential's proxy (and into the request log when it is on). @category sending */
+export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined, readOk = false) => {
+  const sent = send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload, readOk).pipe(
     Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
   )
+  const record = plan.call.record
+  if (record === undefined) return sent
+  const n = record.upstreamRequest(target.url, target.headers, payload, authLabel(credential))
+  return Effect.map(sent, (res) => {
+    record.upstreamResponse(n, res.status, res.headers)
+    if (res.bytes !== undefined) {
+      record.upstreamBody(n, res.bytes)
+      return res
+    }
+    // a tap between the upstream and whoever reads it: the bytes pass on unchanged, an
+    // upstream error passes on, and closing the tap closes the upstream (a client that left)
+    const body = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        record.upstreamBody(n, chunk)
+        done(null, chunk)
+      }
+    })
+    res.body.on("error", (e) => body.destroy(e))
+    body.on("close", () => res.body.destroy())
+    res.body.pipe(body)
+    return { ...res, body }
+  })
+}
 
 /** An OAuth credential with a token fit to use now (refreshed first if it is about to expire). @category oauth */
 export const freshen = (plan: CallPlan, credential: Credential): Effect.Effect<Credential, AttemptError> => {

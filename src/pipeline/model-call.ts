@@ -3,6 +3,7 @@ import type { Config } from "../config/schema.js"
 import type { JsonObject } from "../formats/json.js"
 import type { Dialect } from "../http/dialect.js"
 import type { CallFormat, GeminiAction } from "../http/routes.js"
+import type { RequestRecord } from "../logging/request-log.js"
 
 /** One parsed model call, as the front door hands it to the pipeline. @category models */
 export interface ModelCall {
@@ -21,6 +22,8 @@ export interface ModelCall {
   readonly keyId?: string
   /** That key shown by its ends (`sk-1...abcd`), for usage statistics. */
   readonly keyMask?: string
+  /** The call's request-log record, when `request-log` is on. */
+  readonly record?: RequestRecord
   /** The config in force when the call arrived; the whole call runs under it. */
   readonly config: Config
 }

@@ -25,6 +25,7 @@ describe("defaults", () => {
       usageStatisticsEnabled: true,
       disableCooling: false,
       requestLog: false,
+      requestLogMaxSize: 1073741824,
       wsAuth: false,
       geminiApiKey: [],
       codexApiKey: [],
