@@ -81,6 +81,9 @@ export const make = Effect.gen(function*() {
   const ref = yield* SubscriptionRef.make(running)
   let current = running
 
+  // one reload at a time: a change's own reload must not return while the watcher's
+  // reload of the same text is still applying it
+  const reloading = yield* Effect.makeSemaphore(1)
   const reload = Effect.gen(function*() {
     yield* hashSecret
     const text = yield* readText
@@ -106,7 +109,10 @@ export const make = Effect.gen(function*() {
     current = next
     yield* SubscriptionRef.set(ref, next)
     yield* Effect.logInfo(`config reloaded from ${abs}${changed.length > 0 ? ` (changed: ${changed.join(", ")})` : " (no effective change)"}`)
-  }).pipe(Effect.catchAllCause((cause) => Effect.logError("config reload failed", cause)))
+  }).pipe(
+    Effect.catchAllCause((cause) => Effect.logError("config reload failed", cause)),
+    reloading.withPermits(1)
+  )
 
   yield* record.changes.pipe(Stream.runForEach(() => reload), Effect.forkScoped)
 
