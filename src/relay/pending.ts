@@ -18,6 +18,10 @@ export class RelayError extends Data.TaggedError("RelayError")<{
   readonly status: number | undefined
 }> {}
 
+/** The tab a call was meant for is gone (spec/03 C.7). @category errors */
+export const notConnected = (sessionId: string) =>
+  new RelayError({ message: `wsrelay: provider ${sessionId} not connected`, status: undefined })
+
 /** What a request needs from its session. @category models */
 export interface Hooks {
   /** Sends a frame to the tab. */

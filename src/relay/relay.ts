@@ -19,7 +19,7 @@ import { WebSocketServer, type WebSocket } from "ws"
 import { ConfigService } from "../config/config-service.js"
 import type { SentResponse } from "../providers/shared/send.js"
 import type { HttpRequest } from "./frames.js"
-import { RelayError } from "./pending.js"
+import { notConnected, type RelayError } from "./pending.js"
 import * as Session from "./session.js"
 
 /** The relay service. @category models */
@@ -119,7 +119,7 @@ export const make = (timing: Session.Timing = Session.defaultTiming) =>
         Effect.suspend(() => {
           const session = sessions.get(sessionId)
           return session === undefined
-            ? Effect.fail(new RelayError({ message: `wsrelay: provider ${sessionId} not connected`, status: undefined }))
+            ? Effect.fail(notConnected(sessionId))
             : session.request(request, whole)
         }),
       stop
@@ -128,3 +128,14 @@ export const make = (timing: Session.Timing = Session.defaultTiming) =>
 
 /** The relay as a scoped Layer; `timing` is injectable so tests can use short keep-alive intervals. @category layers */
 export const layer = (timing?: Session.Timing) => Layer.scoped(Relay, make(timing))
+
+/** A relay without tabs, for embedding the pipeline without websockets: upgrades are refused, every send fails as not connected. @category layers */
+export const layerTest = Layer.succeed(
+  Relay,
+  Relay.of({
+    accept: (_req, socket) => void socket.destroy(),
+    sessions: Stream.make([]),
+    send: (sessionId) => Effect.fail(notConnected(sessionId)),
+    stop: Effect.void
+  })
+)

@@ -13,7 +13,7 @@ import type { WebSocket } from "ws"
 import type { SentResponse } from "../providers/shared/send.js"
 import * as Frames from "./frames.js"
 import * as Pending from "./pending.js"
-import { RelayError } from "./pending.js"
+import type { RelayError } from "./pending.js"
 
 /** Keep-alive timing: a ping every `pingInterval`; no pong for `readDeadline` closes the session. @category models */
 export interface Timing {
@@ -87,7 +87,7 @@ export const make = (
     const request = (req: Frames.HttpRequest, whole: boolean) =>
       Effect.async<SentResponse, RelayError>((resume) => {
         if (closed !== undefined) {
-          resume(Effect.fail(new RelayError({ message: `wsrelay: provider ${id} not connected`, status: undefined })))
+          resume(Effect.fail(Pending.notConnected(id)))
           return
         }
         const rid = randomUUID()
