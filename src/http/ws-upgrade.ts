@@ -1,4 +1,4 @@
-import { type IncomingMessage, ServerResponse } from "node:http"
+import { IncomingMessage, ServerResponse } from "node:http"
 import type { Socket } from "node:net"
 import type { Duplex } from "node:stream"
 import type { Config } from "../config/schema.js"
@@ -30,6 +30,34 @@ const responseOn = (req: IncomingMessage, socket: Duplex): ServerResponse => {
 }
 
 /**
+ * Any other upgrade request (curl's `--http2` sends `Upgrade: h2c`) as the plain request it
+ * would be without an upgrade listener: Node leaves its body on the socket (the first bytes
+ * in `head`), so a Content-Length body is fed back from there. A chunked one is refused.
+ */
+const plainRequest = (req: IncomingMessage, socket: Duplex, head: Buffer): IncomingMessage | undefined => {
+  if (req.headers["transfer-encoding"] !== undefined) return undefined
+  const plain = new IncomingMessage(socket as Socket)
+  plain.method = req.method ?? "GET"
+  plain.url = req.url ?? "/"
+  plain.headers = req.headers
+  plain.rawHeaders = req.rawHeaders
+  plain.httpVersion = req.httpVersion
+  let left = Number(req.headers["content-length"] ?? 0) || 0
+  const take = (chunk: Buffer) => {
+    const part = chunk.subarray(0, left)
+    left -= part.length
+    if (part.length > 0) plain.push(part)
+    if (left === 0) {
+      socket.off("data", take)
+      plain.push(null)
+    }
+  }
+  if (left > 0) socket.on("data", take)
+  take(head)
+  return plain
+}
+
+/**
  * The relay's door (spec/03 C.2): only `GET /v1/ws` is upgraded; with `ws-auth: true` it
  * needs a client key (browsers cannot set headers on a websocket, so `?auth_token=` is the
  * usual way) and answers 401 `{"error":"Missing API key"}` / `{"error":"Invalid API key"}`
@@ -41,13 +69,16 @@ export const makeUpgrade = (deps: UpgradeDeps): Upgrade => (req, socket, head) =
   const target = req.url ?? "/"
   const q = target.indexOf("?")
   const pathname = q < 0 ? target : target.slice(0, q)
-  if (pathname !== "/v1/ws" && pathname !== "/v1/ws/") return deps.frontDoor(req, responseOn(req, socket))
   const refuse = (status: number, error: string, headers: Record<string, string> = {}) => {
-    deps.log.write("warn", `${req.method} ${maskQuery(target)} ${status} ${req.socket.remoteAddress ?? "-"} websocket refused: ${error}`)
+    deps.log.write("warn", `${req.method} ${maskQuery(target)} ${status} ${req.socket.remoteAddress ?? "-"} upgrade refused: ${error}`)
     const body = JSON.stringify({ error })
     responseOn(req, socket)
       .writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), ...headers })
       .end(body)
+  }
+  if (pathname !== "/v1/ws" && pathname !== "/v1/ws/") {
+    const plain = plainRequest(req, socket, head)
+    return plain === undefined ? refuse(400, "a chunked body cannot come with an Upgrade header") : deps.frontDoor(plain, responseOn(plain, socket))
   }
   if (req.method !== "GET") return refuse(405, "method not allowed", { allow: "GET" })
   const config = deps.config()

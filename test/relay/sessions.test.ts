@@ -4,6 +4,7 @@
  * shutdown.
  */
 import * as fs from "node:fs"
+import { request } from "node:http"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Scope } from "effect"
@@ -55,6 +56,25 @@ describe("AI Studio relay sessions", () => {
       yield* tabsServing(s, 1)
       const other = yield* Effect.flip(Tab.connect(s.url, { path: "/v1/other", headers: { authorization: "Bearer k" } }))
       expect(other.status).toBe(404)
+    }))
+
+  it.scopedLive("an upgrade that is not for /v1/ws (curl --http2 sends Upgrade: h2c) is served as the plain request, body included", () =>
+    Effect.gen(function*() {
+      const s = yield* startServer("")
+      const body = JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "hi" }] })
+      const answer = yield* Effect.async<{ status: number; text: string }>((resume) => {
+        const req = request(`${s.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { connection: "Upgrade, HTTP2-Settings", upgrade: "h2c", "http2-settings": "AAMAAABkAAQCAAAAAAIAAAAA", "content-type": "application/json" }
+        }, (res) => {
+          let text = ""
+          res.on("data", (c: Buffer) => (text += c.toString("utf8")))
+          res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, text })))
+        })
+        req.end(body)
+      })
+      expect(answer.status).toBeGreaterThanOrEqual(400)
+      expect(answer.text).toContain("no-such-model")
     }))
 
   it.scopedLive("switching ws-auth on by hot reload closes the open sessions; switching it off leaves them", () =>
