@@ -3,13 +3,15 @@
  * SDKs: non-stream answers come back as one `http_response`, streams as `stream_start` /
  * `stream_chunk` / `stream_end`; the tab sees a Gemini request for Google's URL.
  */
+import * as fs from "node:fs"
+import * as path from "node:path"
 import Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "@effect/vitest"
 import { GoogleGenAI } from "@google/genai"
 import { Effect } from "effect"
 import OpenAI from "openai"
 import * as Script from "../fakes/script.js"
-import { type TestServer } from "../support/server.js"
+import { eventuallyEffect, type TestServer } from "../support/server.js"
 import { connected } from "./helpers.js"
 
 const MODEL = "gemini-2.5-pro"
@@ -91,5 +93,18 @@ describe("AI Studio relay: every client dialect", () => {
       expect(counted.json).toHaveProperty("contents")
       expect(counted.json).not.toHaveProperty("tools")
       expect(counted.json).not.toHaveProperty("generationConfig")
+    }))
+
+  it.scopedLive("with request-log on, a relayed stream reaches the client whole and is logged with Google's URL", () =>
+    Effect.gen(function*() {
+      const { s } = yield* connected("request-log: true")
+      expect(yield* Effect.promise(() => drivers["OpenAI chat"]!(s)(true))).toContain("Hello from the fake upstream")
+      const dir = path.join(path.dirname(s.configFile), "logs")
+      const text = yield* Effect.map(
+        eventuallyEffect(Effect.sync(() => fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith("v1-"))), "a request log"),
+        () => fs.readdirSync(dir).filter((f) => f.startsWith("v1-")).map((f) => fs.readFileSync(path.join(dir, f), "utf8")).join("")
+      )
+      expect(text).toContain(`${GOOGLE}:streamGenerateContent?alt=sse`)
+      expect(text).toContain("provider=aistudio")
     }))
 })
