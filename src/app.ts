@@ -13,6 +13,8 @@ import * as ConfigEditor from "./management/config-editor.js"
 import * as ManagementAccess from "./management/access.js"
 import * as WebLogins from "./management/web-logins.js"
 import * as Pipeline from "./pipeline/pipeline.js"
+import * as Relay from "./relay/relay.js"
+import type { Timing } from "./relay/session.js"
 import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 import * as Metrics from "./usage/metrics.js"
@@ -26,6 +28,8 @@ export interface AppOptions {
   readonly watch?: boolean
   /** Receives log lines meant for stdout (tests collect them). */
   readonly logOut?: (line: string) => void
+  /** The AI Studio relay's keep-alive (default: ping every 30 s, 60 s read deadline). */
+  readonly relayTiming?: Timing
 }
 
 /**
@@ -52,7 +56,7 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Pipeline.layer),
     Layer.provideMerge(Layer.merge(UsageMeter.layer, Metrics.layer)),
     Layer.provideMerge(TokenRefresh.layer),
-    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer())),
+    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), Relay.layer(options.relayTiming))),
     Layer.provideMerge(ConfigService.layer),
     Layer.provideMerge(storeLayer(options)),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),

@@ -9,6 +9,7 @@ import { baseUrlFor } from "../providers/base-url.js"
 import { providers } from "../providers/registry.js"
 import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { getJson } from "../providers/shared/send.js"
+import { Relay } from "../relay/relay.js"
 import { Store, type AuthRecord, type StoreChange } from "../store/store.js"
 import { credentialsFromConfig } from "./config-credentials.js"
 import type { Credential } from "./credential.js"
@@ -21,9 +22,27 @@ import { servedModels } from "./served-models.js"
 export const LISTING_INTERVAL = Duration.hours(1)
 
 /**
- * Keeps the pool and the registry in step with config and the auth files: every config
- * change re-derives the API-key credentials, every Store change adds, replaces or removes a
- * file credential; a background fiber asks each upstream what it serves, at start and
+ * The credential of a connected AI Studio tab: its session id, nothing to send upstream
+ * (the browser signs its own calls), never written to the Store (spec/03 C.6).
+ * @category constructors
+ */
+export const tabCredential = (sessionId: string): Credential => ({
+  id: sessionId,
+  provider: "aistudio",
+  kind: "aistudio",
+  label: sessionId,
+  apiKey: "",
+  baseUrl: "",
+  proxyUrl: "",
+  headers: {},
+  models: []
+})
+
+/**
+ * Keeps the pool and the registry in step with config, the auth files and the relay: every
+ * config change re-derives the API-key credentials, every Store change adds, replaces or
+ * removes a file credential, every tab that connects or leaves adds or removes its
+ * credential; a background fiber asks each upstream what it serves, at start and
  * hourly, keeping the last good list when a listing fails.
  * @category programs
  */
@@ -33,18 +52,20 @@ export const run = Effect.gen(function*() {
   const registry = yield* ModelRegistry
   const dispatchers = yield* UpstreamDispatchers
   const store = yield* Store
+  const relay = yield* Relay
   const listed = new Map<string, ReadonlyArray<ModelInfo>>()
   const failing = new Set<string>()
   let current: ReadonlyArray<Credential> = []
   let fromConfig: ReadonlyArray<Credential> = []
   const fromFiles = new Map<string, Credential>()
+  let fromTabs: ReadonlyArray<Credential> = []
 
   const register = (c: Credential) =>
     c.disabled === true ? registry.unregister(c.id) : registry.register(c.id, c.provider, servedModels(c, providers[c.kind], listed.get(c.id) ?? []))
 
-  // config keys and auth files together: one pool, one registry
+  // config keys, auth files and tabs together: one pool, one registry
   const rebuild = Effect.gen(function*() {
-    const next = [...fromConfig, ...fromFiles.values()]
+    const next = [...fromConfig, ...fromFiles.values(), ...fromTabs]
     const ids = new Set(next.map((c) => c.id))
     for (const old of current) if (!ids.has(old.id)) yield* registry.unregister(old.id)
     yield* pool.sync(next)
@@ -107,6 +128,15 @@ export const run = Effect.gen(function*() {
   for (const record of yield* store.list) yield* fromRecord(record)
   yield* apply(config.current())
   yield* store.changes.pipe(Stream.runForEach(onStoreChange), Effect.forkScoped)
+  yield* relay.sessions.pipe(
+    Stream.runForEach((ids) =>
+      Effect.suspend(() => {
+        fromTabs = ids.map(tabCredential)
+        return rebuild
+      })
+    ),
+    Effect.forkScoped
+  )
   // each config change: re-derive, then list the new credentials' models
   yield* config.changes.pipe(
     Stream.drop(1),

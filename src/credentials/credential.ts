@@ -1,7 +1,7 @@
 import type { ModelAlias } from "../config/schema.js"
 
 /** The upstream families a credential can belong to. @category models */
-export type ProviderKind = "gemini" | "gemini-cli" | "claude" | "codex" | "qwen" | "iflow" | "openai-compat"
+export type ProviderKind = "gemini" | "gemini-cli" | "aistudio" | "claude" | "codex" | "qwen" | "iflow" | "openai-compat"
 
 /** The OAuth side of a credential that came from an auth file. @category models */
 export interface OAuth {
@@ -16,11 +16,11 @@ export interface OAuth {
   readonly email?: string
 }
 
-/** One upstream account the proxy can spend: an API key from config or an OAuth auth file. @category models */
+/** One upstream account the proxy can spend: an API key from config, an OAuth auth file, or a connected AI Studio tab. @category models */
 export interface Credential {
-  /** Stable id: `<kind>:<12 hex>` for config keys, the file name for auth files. */
+  /** Stable id: `<kind>:<12 hex>` for config keys, the file name for auth files, the session id for AI Studio tabs. */
   readonly id: string
-  /** Provider key: `gemini`, `gemini-cli`, `claude`, `codex`, `qwen`, `iflow`, or an OpenAI-compatible provider's lower-cased name. */
+  /** Provider key: `gemini`, `gemini-cli`, `aistudio`, `claude`, `codex`, `qwen`, `iflow`, or an OpenAI-compatible provider's lower-cased name. */
   readonly provider: string
   readonly kind: ProviderKind
   readonly label: string

@@ -9,10 +9,12 @@ import * as Layer from "effect/Layer"
 import { ConfigService } from "../config/config-service.js"
 import { AppLog } from "../logging/app-log.js"
 import { Pipeline } from "../pipeline/pipeline.js"
+import { Relay } from "../relay/relay.js"
 import { makeFrontDoor } from "./front-door.js"
 import { logsDirFor } from "../logging/app-log.js"
 import { managementApp } from "../management/app.js"
 import { infoApp } from "./info-app.js"
+import { makeUpgrade } from "./ws-upgrade.js"
 
 /** Where the server listens, once it does. @category models */
 export interface Service {
@@ -68,18 +70,24 @@ const shutdown = (server: Server, sockets: Set<Socket>, drain: Duration.Duration
     }, Duration.toMillis(drain))
   })
 
-/** Starts the server: front door for every route, closed gracefully with the scope. @category constructors */
+/**
+ * Starts the server: front door for every route, the AI Studio relay on `GET /v1/ws`,
+ * closed gracefully with the scope (relay sessions first, so they do not hold the drain).
+ * @category constructors
+ */
 export const make = (options: ListenOptions = {}) =>
   Effect.gen(function*() {
     const config = yield* ConfigService
     const log = yield* AppLog
     const pipeline = yield* Pipeline
+    const relay = yield* Relay
     const runtime = yield* Effect.runtime<never>()
     const info = yield* NodeHttpServer.makeHandler(infoApp)
     const management = yield* NodeHttpServer.makeHandler(managementApp)
     const frontDoor = makeFrontDoor({ config: config.current, log, info, management, pipeline, runtime, logsDir: logsDirFor(config.file) })
 
     const server = createServer({ keepAliveTimeout: 65_000 }, frontDoor)
+    server.on("upgrade", makeUpgrade({ config: config.current, relay, log, frontDoor }))
     const sockets = new Set<Socket>()
     server.on("connection", (s) => {
       sockets.add(s)
@@ -97,7 +105,7 @@ export const make = (options: ListenOptions = {}) =>
       listen(server, port, host).pipe(
         Effect.mapError((e) => new ListenError({ message: `cannot listen on ${host ?? "*"}:${port}: ${e.message}` }))
       ),
-      () => shutdown(server, sockets, Duration.decode(options.drain ?? "10 seconds"))
+      () => Effect.zipRight(relay.stop, shutdown(server, sockets, Duration.decode(options.drain ?? "10 seconds")))
     )
     const shownHost = host === undefined || host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host
     const urlHost = shownHost.includes(":") ? `[${shownHost}]` : shownHost

@@ -11,7 +11,9 @@ import type { CallInput, Provider, Target } from "../providers/provider.js"
 import { maskSecret } from "../logging/redact.js"
 import { providers } from "../providers/registry.js"
 import { effectiveProxy, type Service as Dispatchers } from "../providers/shared/dispatchers.js"
-import { header, readAll, send, type UpstreamResponse } from "../providers/shared/send.js"
+import { header, readAll, send, type SentResponse, type UpstreamResponse } from "../providers/shared/send.js"
+import type { Service as Relay } from "../relay/relay.js"
+import type { RelayError } from "../relay/pending.js"
 import { type ClientSide, encodeFor } from "./client-side.js"
 import type { Service as TokenRefreshService } from "../credentials/token-refresh.js"
 import type { ModelCall } from "./model-call.js"
@@ -34,6 +36,8 @@ export interface CallPlan {
   readonly client: ClientSide
   readonly config: Config
   readonly dispatchers: Dispatchers
+  /** The AI Studio relay: the transport of `aistudio` credentials. */
+  readonly relay: Relay
   /** The decoded client request, when some candidate needs a translation. */
   readonly ir: IR.Request | undefined
   readonly reasoning: IR.Request["reasoning"]
@@ -81,11 +85,34 @@ export const failed = (provider: string, res: UpstreamResponse) =>
 const authLabel = (c: Credential) =>
   `provider=${c.provider}, auth_id=${c.id}, label=${c.label}, ${c.oauth === undefined ? `type=api_key value=${maskSecret(c.apiKey)}` : `type=oauth account=${c.oauth.email ?? c.label}`}`
 
-/** Sends one request to one target through the credential's proxy (and into the request log when it is on). @category sending */
+/**
+ * A relay failure for the retry policy: a status the tab reported is an upstream error,
+ * a lost or missing tab a transport error (failed over like a dropped connection).
+ */
+const relayFailure = (credential: Credential) => (e: RelayError): AttemptError =>
+  e.status === undefined
+    ? new TransportError({ provider: credential.provider, message: e.message })
+    : new UpstreamError({ provider: credential.provider, status: e.status, body: e.message, contentType: undefined, retryAfterMs: undefined })
+
+/** Over HTTP through the credential's proxy, or, for an AI Studio tab, through the relay (the browser makes the call). */
+const transport = (
+  plan: CallPlan,
+  credential: Credential,
+  target: Target,
+  payload: string | Buffer | undefined,
+  readOk: boolean
+): Effect.Effect<SentResponse, AttemptError> =>
+  credential.kind === "aistudio"
+    ? plan.relay.send(credential.id, { method: "POST", ...target, body: payload?.toString("utf8") ?? "" }, readOk).pipe(
+      Effect.mapError(relayFailure(credential))
+    )
+    : send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload, readOk).pipe(
+      Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
+    )
+
+/** Sends one request to one target (see `transport`), and into the request log when it is on. @category sending */
 export const sendTo = (plan: CallPlan, credential: Credential, target: Target, payload: string | Buffer | undefined, readOk = false) => {
-  const sent = send(plan.dispatchers.forProxy(effectiveProxy(credential.proxyUrl, plan.config.proxyUrl)), target, payload, readOk).pipe(
-    Effect.mapError((e) => new TransportError({ provider: credential.provider, message: e.message }))
-  )
+  const sent = transport(plan, credential, target, payload, readOk)
   const record = plan.call.record
   if (record === undefined) return sent
   const n = record.upstreamRequest(target.url, target.headers, payload, authLabel(credential))

@@ -17,6 +17,7 @@ import { tokensOf, UsageMeter } from "../usage/usage-meter.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
+import { Relay } from "../relay/relay.js"
 import { type AttemptsError, runAttempts } from "./attempts.js"
 import { clientSide, suffixReasoning } from "./client-side.js"
 import { type RelayedCall, relayCodeAssist } from "./code-assist-relay.js"
@@ -72,6 +73,7 @@ export const make = Effect.gen(function*() {
   const tokens = yield* TokenRefresh
   const meter = yield* UsageMeter
   const metrics = yield* Metrics
+  const relay = yield* Relay
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
     switch (e._tag) {
@@ -120,6 +122,7 @@ export const make = Effect.gen(function*() {
         client,
         config: call.config,
         dispatchers,
+        relay,
         ir: ir === undefined ? undefined : ir.right,
         reasoning,
         // built on first use: it decodes the request, which a passthrough call never needs

@@ -1,4 +1,5 @@
 import type { ProviderKind } from "../credentials/credential.js"
+import { aistudioProvider } from "./aistudio/provider.js"
 import { claudeProvider } from "./claude/provider.js"
 import { codexProvider } from "./codex/provider.js"
 import { geminiProvider } from "./gemini/provider.js"
@@ -12,6 +13,7 @@ import { qwenProvider } from "./qwen/provider.js"
 export const providers: { readonly [K in ProviderKind]: Provider } = {
   gemini: geminiProvider,
   "gemini-cli": geminiCliProvider,
+  aistudio: aistudioProvider,
   claude: claudeProvider,
   codex: codexProvider,
   qwen: qwenProvider,

@@ -4,24 +4,10 @@ import * as Claude from "../fakes/claude.js"
 import type * as FakeServer from "../fakes/fake-server.js"
 import * as Script from "../fakes/script.js"
 import { startServer, type TestServer } from "../support/server.js"
-import { chat, nthPost, posts } from "./helpers.js"
+import { chat, nthPost, posts, startCall } from "./helpers.js"
 
 const sonnet = "claude-sonnet-4-5-20250929"
 const streamBody = { model: sonnet, stream: true, max_tokens: 50, messages: [{ role: "user", content: "hi" }] }
-
-// Starts a call the test can abort; `firstBytes` resolves with the first body bytes once they came.
-const startCall = (url: string, body: unknown) =>
-  Effect.sync(() => {
-    const controller = new AbortController()
-    const response = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: controller.signal })
-    response.catch(() => {})
-    const firstBytes = Effect.promise(async () => {
-      const r = await response
-      const read = await r.body!.getReader().read()
-      return new TextDecoder().decode(read.value)
-    })
-    return { abort: () => controller.abort(), firstBytes }
-  })
 
 // Aborts and returns how long the fake took to see its upstream connection close.
 const abortAndWatch = (fake: FakeServer.Service, n: number, abort: () => void) =>

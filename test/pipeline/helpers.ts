@@ -68,3 +68,17 @@ export const nthPost = (fake: FakeServer.Service, n: number) =>
       n--
     }
   })
+
+/** Starts a POST the test can abort; `firstBytes` resolves with the first body bytes once they came. */
+export const startCall = (url: string, body: unknown) =>
+  Effect.sync(() => {
+    const controller = new AbortController()
+    const response = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: controller.signal })
+    response.catch(() => {})
+    const firstBytes = Effect.promise(async () => {
+      const r = await response
+      const read = await r.body!.getReader().read()
+      return new TextDecoder().decode(read.value)
+    })
+    return { abort: () => controller.abort(), firstBytes }
+  })

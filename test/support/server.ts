@@ -8,6 +8,7 @@ import { ConfigService } from "../../src/config/config-service.js"
 import { ModelRegistry } from "../../src/credentials/model-registry.js"
 import { HttpListener } from "../../src/http/server.js"
 import { AppLog } from "../../src/logging/app-log.js"
+import type { Timing } from "../../src/relay/session.js"
 
 /** A temp folder for one test, removed when the test's scope closes. */
 export const tempDir = Effect.acquireRelease(
@@ -39,6 +40,8 @@ export const startServer = (
     readonly watch?: boolean
     /** Auth files to put in auth-dir before the server starts. */
     readonly auths?: Readonly<Record<string, string>>
+    /** The AI Studio relay's keep-alive, shortened for tests. */
+    readonly relayTiming?: Timing
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -61,6 +64,7 @@ export const startServer = (
         configFile,
         listen: { port: 0, host: "127.0.0.1", ...(options.drain ? { drain: options.drain } : {}) },
         ...(options.watch === undefined ? {} : { watch: options.watch }),
+        ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
         logOut: (line) => logs.push(line)
       })
     )

@@ -24,6 +24,14 @@ export const geminiCatalogue: ReadonlyArray<ModelInfo> = [
   gemini("gemini-2.5-flash-image", "Gemini 2.5 Flash Image", "2.5", 8_192, "Image generation and editing.")
 ]
 
+/** The Gemini models an AI Studio Build tab serves: the shared list plus the `-latest` aliases (spec/02 §10.1). @category catalogue */
+export const aistudioCatalogue: ReadonlyArray<ModelInfo> = [
+  ...geminiCatalogue,
+  gemini("gemini-pro-latest", "Gemini Pro Latest", "2.5", 65_536, "The latest Gemini Pro model."),
+  gemini("gemini-flash-latest", "Gemini Flash Latest", "2.5", 65_536, "The latest Gemini Flash model."),
+  gemini("gemini-flash-lite-latest", "Gemini Flash-Lite Latest", "2.5", 65_536, "The latest Gemini Flash-Lite model.")
+]
+
 /** Reads `GET /v1beta/models`: the models that can generate content. @category listing */
 export const parseGeminiModels = (body: unknown): ReadonlyArray<ModelInfo> => {
   const models = typeof body === "object" && body !== null && "models" in body && Array.isArray(body.models) ? body.models : []
