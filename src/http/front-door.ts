@@ -114,7 +114,7 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
             res,
             renderError(
               "openai",
-              new ApiError({ status: 426, kind: "invalid_request", message: "WebSocket is not supported on /v1/responses; use HTTP (POST /v1/responses)" })
+              new ApiError({ status: 426, kind: "invalid_request", message: route.message })
             )
           )
         case "bad-gemini-action":

@@ -28,8 +28,11 @@ export type Route =
   | { readonly kind: "bad-gemini-action"; readonly dialect: "gemini"; readonly model: string; readonly action: string }
   /** Claude Code's reachability probe. */
   | { readonly kind: "hello"; readonly dialect: Dialect }
-  /** Codex tries a websocket on GET /v1/responses first; 426 sends it back to HTTP. */
-  | { readonly kind: "upgrade-required"; readonly dialect: Dialect }
+  /**
+   * A plain GET where only a websocket means anything: Codex tries one on /v1/responses
+   * first (426 sends it back to HTTP); /v1/ws is the AI Studio relay's socket.
+   */
+  | { readonly kind: "upgrade-required"; readonly dialect: Dialect; readonly message: string }
   /** `/v0/management/*`: the management API, which checks its own key. */
   | { readonly kind: "management"; readonly dialect: Dialect }
   /** Gemini CLI's other Code Assist calls (loadCodeAssist, onboardUser, countTokens, operations...), relayed as they are. */
@@ -76,7 +79,12 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
     if (path === "/v1beta/models" || (path.startsWith("/v1beta/models/") && !path.includes(":"))) {
       return { kind: "info", dialect: "gemini", auth: true }
     }
-    if (path === "/v1/responses") return { kind: "upgrade-required", dialect: "openai" }
+    if (path === "/v1/responses") {
+      return { kind: "upgrade-required", dialect: "openai", message: "WebSocket is not supported on /v1/responses; use HTTP (POST /v1/responses)" }
+    }
+    if (path === "/v1/ws") {
+      return { kind: "upgrade-required", dialect: "openai", message: "/v1/ws is the AI Studio relay: connect to it with a websocket (Upgrade: websocket)" }
+    }
     if (path === "/metrics") return { kind: "info", dialect: "openai", auth: true }
     return undefined
   }

@@ -97,6 +97,10 @@ describe("front door", () => {
       })
       expect(ws.status).toBe(426)
       expect(JSON.parse(ws.body)).toMatchObject({ error: { type: "invalid_request_error" } })
+      // a plain GET of the AI Studio relay's socket says what it is
+      const plain = yield* http(`${s.url}/v1/ws`)
+      expect(plain.status).toBe(426)
+      expect((plain.json() as { error: { message: string } }).error.message).toContain("websocket")
     }))
 
   it.scopedLive("OPTIONS is answered 204 with CORS on any path, before authentication", () =>
