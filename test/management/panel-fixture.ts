@@ -8,7 +8,7 @@ import * as Claude from "../fakes/claude.js"
 import { startServer } from "../support/server.js"
 
 export const SECRET = "panel-secret"
-/** Stored already hashed, at bcrypt's lowest cost: every management call checks the key, and cost 10 would make each take ~100 ms. */
+/** Stored already hashed, at bcrypt's lowest cost: the server need not hash it at start, and checking it is quick. */
 const SECRET_HASH = hashSync(SECRET, 4)
 export const CLIENT_KEY = "panel-client-key"
 /** A model the Claude Code sign-ins serve. */

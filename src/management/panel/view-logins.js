@@ -19,7 +19,7 @@ const GIVE_UP_MS = 6 * 60 * 1000 // the server waits 5 minutes for the callback
 
 function card(p, timers, live) {
   const out = h("div", { class: "out", "aria-live": "polite" })
-  const project = p.project ? h("input", { id: `project-${p.id}`, placeholder: "Google Cloud project (optional)" }) : null
+  const project = p.project ? h("input", { id: `project-${p.id}`, placeholder: "Google Cloud project (optional)", "aria-label": "Google Cloud project" }) : null
   const start = h("button", { type: "button" }, `Sign in with ${p.label}`)
 
   async function poll(state, started) {
