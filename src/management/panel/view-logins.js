@@ -14,6 +14,14 @@ const providers = [
   { id: "iflow", label: "iFlow" }
 ]
 
+const webPage = (url) => {
+  try {
+    return ["http:", "https:"].includes(new URL(url).protocol)
+  } catch {
+    return false
+  }
+}
+
 const POLL_MS = 1500
 const GIVE_UP_MS = 6 * 60 * 1000 // the server waits 5 minutes for the callback
 
@@ -46,6 +54,7 @@ function card(p, timers, live) {
     if (project?.value.trim()) query.set("project_id", project.value.trim())
     try {
       const r = await api("GET", `/${p.id}-auth-url?${query}`)
+      if (!webPage(r.url)) throw new Error(`the server answered no sign-in page (${r.url})`)
       fill(
         out,
         h("p", {}, "Open ", h("a", { href: r.url, target: "_blank", rel: "noopener noreferrer", class: "auth-url" }, "the sign-in page"), " and finish there."),
