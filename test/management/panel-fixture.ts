@@ -26,8 +26,8 @@ export const accounts = {
   "claude-beta@example.com.json": "tok-beta"
 } as const
 
-/** Boots the Claude fake and the server; `extra` lines are added to config.yaml. */
-export const startPanelServer = (extra: ReadonlyArray<string> = []) =>
+/** Boots the Claude fake and the server; `extra` lines (given the fake's URL) are added to config.yaml. */
+export const startPanelServer = (extra: ReadonlyArray<string> | ((claudeUrl: string) => ReadonlyArray<string>) = []) =>
   Effect.gen(function*() {
     const claude = yield* Claude.make({ models: [] })
     const server = yield* startServer([
@@ -36,20 +36,20 @@ export const startPanelServer = (extra: ReadonlyArray<string> = []) =>
       `  secret-key: "${SECRET_HASH}"`,
       "upstream-endpoints:",
       `  claude: ${claude.url}`,
-      ...extra
+      ...(typeof extra === "function" ? extra(claude.url) : extra)
     ].join("\n"), {
       auths: Object.fromEntries(Object.entries(accounts).map(([name, token]) => [name, claudeAuth(name.slice(7, -5), token)]))
     })
     return { server, claude }
   })
 
-/** A Claude Messages call through the proxy with a client key; answers the status. */
-export const callClaude = (url: string, key = CLIENT_KEY) =>
+/** A Claude Messages call through the proxy with the client key; answers the status. */
+export const callClaude = (url: string, model = CLAUDE_MODEL) =>
   Effect.promise(async () => {
     const res = await fetch(`${url}/v1/messages`, {
       method: "POST",
-      headers: { "x-api-key": key, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: CLAUDE_MODEL, max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
+      headers: { "x-api-key": CLIENT_KEY, "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model, max_tokens: 16, messages: [{ role: "user", content: "hi" }] })
     })
     await res.text()
     return res.status

@@ -6,26 +6,31 @@
 import * as path from "node:path"
 import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
+import * as Compat from "../fakes/openai-chat.js"
 import { launchChromium } from "../support/browser.js"
 import { callClaude, SECRET, startPanelServer } from "./panel-fixture.js"
 
 const out = path.resolve(import.meta.dirname, "../../docs/images")
 
 const program = Effect.gen(function*() {
-  const { server, claude } = yield* startPanelServer([
+  // every upstream is a local fake: nothing leaves the machine
+  const compat = yield* Compat.make({ models: ["moonshotai/kimi-k2"] })
+  const { server, claude } = yield* startPanelServer((claudeUrl) => [
     "logging-to-file: true",
     "usage-statistics-enabled: true",
     "claude-api-key:",
     "  - api-key: sk-ant-api03-example-key-0001",
+    `    base-url: ${claudeUrl}`,
     "    models: [{name: claude-sonnet-4-5-20250929, alias: sonnet}]",
     "openai-compatibility:",
-    "  - name: openrouter",
-    "    base-url: https://openrouter.ai/api/v1",
+    "  - name: router",
+    `    base-url: ${compat.url}/v1`,
     "    api-key-entries: [{api-key: sk-or-v1-example-0002}]",
     "    models: [{name: moonshotai/kimi-k2, alias: kimi-k2}]"
   ])
   yield* claude.enqueue(Claude.errorReply(429, { retryAfter: 600, message: "rate limited (example)" }))
   for (let i = 0; i < 4; i++) yield* callClaude(server.url)
+  for (let i = 0; i < 2; i++) yield* callClaude(server.url, "sonnet")
   yield* Effect.promise(async () => {
     const browser = await launchChromium()
     try {

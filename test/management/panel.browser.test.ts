@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
 import { launchChromium } from "../support/browser.js"
 import { eventuallyEffect, http } from "../support/server.js"
-import { accounts, callClaude, claudeAuth, CLIENT_KEY, SECRET, startPanelServer } from "./panel-fixture.js"
+import { accounts, callClaude, CLAUDE_MODEL, claudeAuth, CLIENT_KEY, SECRET, startPanelServer } from "./panel-fixture.js"
 
 let browser: Browser | undefined
 beforeAll(async () => {
@@ -176,15 +176,7 @@ describe("control panel in Chromium", () => {
       const { server, claude } = yield* startPanelServer()
       const page = yield* newPage
       const list = page.locator(`section[data-list="claude-api-key"]`)
-      const callHaiku = Effect.promise(async () => {
-        const res = await fetch(`${server.url}/v1/messages`, {
-          method: "POST",
-          headers: { "x-api-key": CLIENT_KEY, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-          body: JSON.stringify({ model: "haiku", max_tokens: 8, messages: [{ role: "user", content: "hi" }] })
-        })
-        await res.text()
-        return res.status
-      })
+      const callHaiku = callClaude(server.url, "haiku")
       const lastKey = Effect.map(claude.requests, (rs) => rs.filter((r) => r.path === "/v1/messages").at(-1)?.headers["x-api-key"])
       yield* logIn(page, server.url, "keys")
       yield* ui(async () => {
@@ -277,14 +269,38 @@ describe("control panel in Chromium", () => {
       yield* logIn(page, quiet.url, "logs")
       yield* ui(() => page.locator(".msg", { hasText: "Logging to file is off" }).waitFor())
     }))
+
+  it.scopedLive("the usage charts change after a request: per model and per day, from the server's own statistics", () =>
+    Effect.gen(function*() {
+      const { server, claude, page } = yield* session("usage")
+      const perModel = page.locator(`figure[data-chart="Requests per model"]`)
+      yield* ui(() => perModel.locator(".msg", { hasText: "No requests recorded yet." }).waitFor())
+      expect(yield* tokensOfCalls(server.url, claude, 1)).toHaveLength(1)
+      // the view refreshes every 5 s; coming back to it loads at once
+      const reopen = ui(async () => {
+        await page.goto(`${server.url}/management.html#credentials`)
+        await page.goto(`${server.url}/management.html#usage`)
+      })
+      yield* reopen
+      yield* ui(() => perModel.locator(`rect[data-label="${CLAUDE_MODEL}"][data-value="1"]`).waitFor())
+      yield* tokensOfCalls(server.url, claude, 2)
+      yield* reopen
+      yield* ui(async () => {
+        await perModel.locator(`rect[data-label="${CLAUDE_MODEL}"][data-value="3"]`).waitFor()
+        const days = await page.locator(`figure[data-chart="Requests per day"] rect`).evaluateAll((rs) => rs.map((r) => r.getAttribute("data-value")))
+        expect(days).toEqual(["3"])
+        expect(await page.locator(".totals dd").first().textContent()).toBe("3")
+      })
+    }))
 })
 
-describe("control panel sections whose endpoints are not on this server yet", () => {
+// Answers stubbed in the browser: a 404 from a server without the endpoint, several days and
+// models of the documented GET /usage shape, and the web logins, which this server lacks yet
+describe("control panel sections, with the API's answers stubbed in the browser", () => {
   it.scopedLive("usage and logins say they are not available when the server answers 404", () =>
     Effect.gen(function*() {
       const { server } = yield* startPanelServer()
       const page = yield* newPage
-      // answered here, whatever this server has, so the test stands when the endpoints land
       yield* ui(() => page.route(/\/v0\/management\/(usage|anthropic-auth-url)/, (r) => r.fulfill({ status: 404, body: "{}" })))
       yield* logIn(page, server.url, "usage")
       yield* ui(async () => {

@@ -16,10 +16,10 @@ const bar = (label, value, attrs) =>
   svg("rect", { class: "bar", "data-label": label, "data-value": value, ...attrs }, svg("title", {}, `${label}: ${value}`))
 
 /** Columns for [label, value] pairs in order (days), labelled below, values above. */
-export function columns(pairs, { width = 560, height = 180 } = {}) {
+export function columns(pairs, { width = 560, height = 150 } = {}) {
   const max = Math.max(1, ...pairs.map(([, v]) => v))
-  const slot = width / Math.max(pairs.length, 1)
-  const w = Math.min(48, slot * 0.7)
+  const slot = Math.min(64, width / Math.max(pairs.length, 1)) // a few days stay narrow, at the left
+  const w = slot * 0.7
   const plot = height - 34
   const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img" })
   pairs.forEach(([label, value], i) => {

@@ -42,14 +42,22 @@ function render(container, u, enabled) {
     section(
       "Per day",
       null,
-      figure("Requests per day", chartOrNote(days(u.requests_by_day), columns)),
-      figure("Tokens per day", chartOrNote(days(u.tokens_by_day), columns))
+      h(
+        "div",
+        { class: "pair" },
+        figure("Requests per day", chartOrNote(days(u.requests_by_day), columns)),
+        figure("Tokens per day", chartOrNote(days(u.tokens_by_day), columns))
+      )
     ),
     section(
       "Per model",
       null,
-      figure("Requests per model", chartOrNote(models.map(([m, t]) => [m, t.requests]), bars)),
-      figure("Tokens per model", chartOrNote(models.map(([m, t]) => [m, t.tokens]), bars))
+      h(
+        "div",
+        { class: "pair" },
+        figure("Requests per model", chartOrNote(models.map(([m, t]) => [m, t.requests]), bars)),
+        figure("Tokens per model", chartOrNote(models.map(([m, t]) => [m, t.tokens]), bars))
+      )
     )
   )
 }
