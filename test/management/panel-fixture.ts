@@ -26,8 +26,14 @@ export const accounts = {
   "claude-beta@example.com.json": "tok-beta"
 } as const
 
-/** Boots the Claude fake and the server; `extra` lines (given the fake's URL) are added to config.yaml. */
-export const startPanelServer = (extra: ReadonlyArray<string> | ((claudeUrl: string) => ReadonlyArray<string>) = []) =>
+/**
+ * Boots the Claude fake and the server; `extra` lines (given the fake's URL) are added to
+ * config.yaml, and `endpoints` to its upstream-endpoints.
+ */
+export const startPanelServer = (
+  extra: ReadonlyArray<string> | ((claudeUrl: string) => ReadonlyArray<string>) = [],
+  endpoints: Readonly<Record<string, string>> = {}
+) =>
   Effect.gen(function*() {
     const claude = yield* Claude.make({ models: [] })
     const server = yield* startServer([
@@ -36,6 +42,7 @@ export const startPanelServer = (extra: ReadonlyArray<string> | ((claudeUrl: str
       `  secret-key: "${SECRET_HASH}"`,
       "upstream-endpoints:",
       `  claude: ${claude.url}`,
+      ...Object.entries(endpoints).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
       ...(typeof extra === "function" ? extra(claude.url) : extra)
     ].join("\n"), {
       auths: Object.fromEntries(Object.entries(accounts).map(([name, token]) => [name, claudeAuth(name.slice(7, -5), token)]))

@@ -9,6 +9,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { Browser, Page } from "playwright-core"
 import { afterAll, beforeAll } from "vitest"
+import { LoginOverrides } from "../../src/providers/oauth/session.js"
+import * as OAuth from "../fakes/oauth-server.js"
 import { launchChromium } from "../support/browser.js"
 import { eventuallyEffect, http } from "../support/server.js"
 import { accounts, callClaude, CLAUDE_MODEL, claudeAuth, CLIENT_KEY, SECRET, startPanelServer } from "./panel-fixture.js"
@@ -292,12 +294,34 @@ describe("control panel in Chromium", () => {
         expect(await page.locator(".totals dd").first().textContent()).toBe("3")
       })
     }))
+
+  it.scopedLive("a login started in the panel completes against the fake OAuth server: the consent page, progress, then the new credential", () =>
+    Effect.gen(function*() {
+      const oauth = yield* OAuth.make()
+      const { server } = yield* startPanelServer([], OAuth.endpoints(oauth.url)).pipe(
+        Effect.provideService(LoginOverrides, { port: 0, pollInterval: "10 millis" })
+      )
+      const page = yield* newPage
+      yield* logIn(page, server.url, "logins")
+      yield* ui(async () => {
+        const card = page.locator(`[data-provider="codex"]`)
+        await card.getByRole("button", { name: "Sign in with OpenAI Codex" }).click()
+        await card.locator(".msg", { hasText: "Waiting for the sign-in to finish" }).waitFor()
+        expect(await card.locator("a.auth-url").getAttribute("href")).toContain(`${oauth.url}/codex/authorize?`)
+        // the user opens the consent page; the fake consents at once and sends the browser to the login's callback
+        const [consent] = await Promise.all([page.context().waitForEvent("page"), card.locator("a.auth-url").click()])
+        await consent.waitForURL(/\/success$/)
+        await card.locator(".msg.ok", { hasText: "OpenAI Codex: signed in." }).waitFor()
+        await page.goto(`${server.url}/management.html#credentials`)
+        await badge(page, "codex-me@example.com.json", "active")
+      })
+    }))
 })
 
 // Answers stubbed in the browser: a 404 from a server without the endpoint, several days and
-// models of the documented GET /usage shape, and the web logins, which this server lacks yet
+// models of the documented GET /usage shape, a device login and a failed one
 describe("control panel sections, with the API's answers stubbed in the browser", () => {
-  it.scopedLive("usage and logins say they are not available when the server answers 404", () =>
+  it.scopedLive("usage and logins say they are not available when a server (an older one) answers 404", () =>
     Effect.gen(function*() {
       const { server } = yield* startPanelServer()
       const page = yield* newPage
@@ -344,27 +368,28 @@ describe("control panel sections, with the API's answers stubbed in the browser"
       })
     }))
 
-  it.scopedLive("a login started from the panel shows the page to open, then its progress until it ends", () =>
+  it.scopedLive("a device login shows its code; a login that fails shows the provider's reason once", () =>
     Effect.gen(function*() {
       const { server } = yield* startPanelServer()
       const page = yield* newPage
       const polls: Array<string> = []
       yield* ui(async () => {
-        await page.route(/\/v0\/management\/codex-auth-url/, (r) =>
-          r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ status: "ok", url: "https://auth.example/authorize?x=1", state: "st-1" }) }))
+        await page.route(/\/v0\/management\/qwen-auth-url/, (r) =>
+          r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ status: "ok", url: "http://127.0.0.1:9/device?user_code=ABCD-1234", state: "st-1", user_code: "ABCD-1234" }) }))
         await page.route(/\/v0\/management\/get-auth-status/, (r) => {
           polls.push(new URL(r.request().url()).search)
-          const body = polls.length < 2 ? { status: "wait" } : { status: "ok" }
+          const body = polls.length < 2 ? { status: "wait" } : { status: "error", error: "access_denied: the user refused" }
           return r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(body) })
         })
       })
       yield* logIn(page, server.url, "logins")
       yield* ui(async () => {
-        const card = page.locator(`[data-provider="codex"]`)
-        await card.getByRole("button", { name: "Sign in with OpenAI Codex" }).click()
-        expect(await card.locator("a.auth-url").getAttribute("href")).toBe("https://auth.example/authorize?x=1")
-        await card.locator(".msg.ok", { hasText: "signed in" }).waitFor()
+        const card = page.locator(`[data-provider="qwen"]`)
+        await card.getByRole("button", { name: "Sign in with Qwen Code" }).click()
+        await card.locator(".user-code", { hasText: "ABCD-1234" }).waitFor()
+        await card.locator(".msg.error", { hasText: "Qwen Code: access_denied: the user refused" }).waitFor()
+        expect(await card.getByRole("button", { name: "Sign in with Qwen Code" }).isEnabled()).toBe(true)
       })
-      expect(polls[0]).toBe("?state=st-1")
+      expect(polls).toEqual(["?state=st-1", "?state=st-1"])
     }))
 })

@@ -58,6 +58,7 @@ function card(p, timers, live) {
       fill(
         out,
         h("p", {}, "Open ", h("a", { href: r.url, target: "_blank", rel: "noopener noreferrer", class: "auth-url" }, "the sign-in page"), " and finish there."),
+        r.user_code ? h("p", {}, "Code to enter there: ", h("code", { class: "user-code" }, r.user_code)) : null,
         h("p", { class: "msg note", role: "status" }, "Waiting for the sign-in to finish…")
       )
       poll(r.state, Date.now())
