@@ -9,7 +9,7 @@ export const title = "Settings"
 const settings = [
   ["/debug", ["debug"], "boolean", "Debug logging"],
   ["/logging-to-file", ["logging-to-file"], "boolean", "Log to files (logs/main.log) instead of stdout"],
-  ["/request-log", ["request-log"], "boolean", "Log every request and response in full"],
+  ["/request-log", ["request-log"], "boolean", "Request log: a file per model call, with its request and answers"],
   ["/usage-statistics-enabled", ["usage-statistics-enabled"], "boolean", "Collect usage statistics"],
   ["/quota-exceeded/switch-project", ["quota-exceeded", "switch-project"], "boolean", "On quota errors, switch to another project"],
   ["/quota-exceeded/switch-preview-model", ["quota-exceeded", "switch-preview-model"], "boolean", "On quota errors, switch to a preview model"],
