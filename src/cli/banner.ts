@@ -36,7 +36,8 @@ export const bannerLines = (input: {
     `  auth-dir:    ${input.config.authDir}`,
     `  credentials: ${apiKeys + authFiles} (${apiKeys} API keys in config, ${authFiles} auth files)`,
     `  client keys: ${input.config.apiKeys.length === 0 ? "none (open access)" : input.config.apiKeys.length}`,
-    `  endpoints:   ${endpoints.join(", ")}`
+    `  endpoints:   ${endpoints.join(", ")}`,
+    ...(input.config.remoteManagement.disableControlPanel ? [] : [`  panel:       ${input.url}/management.html`])
   ]
   if (input.config.apiKeys.length > 0 || isLoopbackHost(input.host)) return { lines }
   return {

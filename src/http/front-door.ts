@@ -9,6 +9,7 @@ import type { JsonObject } from "../formats/json.js"
 import type * as AppLog from "../logging/app-log.js"
 import { maskQuery } from "../logging/redact.js"
 import { type RequestRecord, startRecord } from "../logging/request-log.js"
+import { servePanel } from "../management/panel-assets.js"
 import { isStreaming, type ModelCall } from "../pipeline/model-call.js"
 import type * as Pipeline from "../pipeline/pipeline.js"
 import { readBody } from "./body.js"
@@ -32,6 +33,8 @@ export interface FrontDoorDeps {
   readonly runtime: Runtime.Runtime<never>
   /** Where request logs go (`logs/` beside config.yaml). */
   readonly logsDir: string
+  /** `MANAGEMENT_STATIC_PATH`: another copy of the control panel to serve instead of the package's. */
+  readonly panelPath?: string | undefined
 }
 
 /** The node:http request handler: CORS, routing, client keys, body limit, dispatch, access log. @category handlers */
@@ -89,7 +92,7 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
       // the probe and the websocket refusal reveal nothing; everything else needs a key, except
       // the Gemini CLI relay, which sends its own Google token and is for this machine only
       const open = (route.kind === "info" && !route.auth) || route.kind === "hello" || route.kind === "upgrade-required" ||
-        route.kind === "management"
+        route.kind === "management" || route.kind === "panel"
       if (isCodeAssistRoute(route)) {
         if (!isLocalPeer(req.socket.remoteAddress)) return sendError(res, renderError("gemini", errors.localOnly("The Gemini CLI relay (/v1internal)")))
       } else if (!open) {
@@ -106,6 +109,8 @@ export const makeFrontDoor = (deps: FrontDoorDeps): FrontDoor => {
           return deps.info(req, res)
         case "management":
           return deps.management(req, res)
+        case "panel":
+          return servePanel(res, config, route.asset, deps.panelPath)
         case "hello":
           res.writeHead(200, { "content-length": 0 }).end()
           return

@@ -1,3 +1,4 @@
+import { isAssetName } from "../management/panel-assets.js"
 import type { Dialect } from "./dialect.js"
 
 /** The wire format of a model-call route. @category models */
@@ -37,6 +38,8 @@ export type Route =
   | { readonly kind: "management"; readonly dialect: Dialect }
   /** Gemini CLI's other Code Assist calls (loadCodeAssist, onboardUser, countTokens, operations...), relayed as they are. */
   | { readonly kind: "code-assist"; readonly dialect: "gemini" }
+  /** The control panel: `/management.html` and its assets under `/management/`; no key (spec/03 A.6). */
+  | { readonly kind: "panel"; readonly dialect: Dialect; readonly asset: string }
 
 /** Code Assist routes serve the local Gemini CLI only: loopback peers, no client key (it sends its own Google token). @category matching */
 export const isCodeAssistRoute = (route: Route): boolean =>
@@ -86,6 +89,9 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
       return { kind: "upgrade-required", dialect: "openai", message: "/v1/ws is the AI Studio relay: connect to it with a websocket (Upgrade: websocket)" }
     }
     if (path === "/metrics") return { kind: "info", dialect: "openai", auth: true }
+    if (path === "/management.html") return { kind: "panel", dialect: "openai", asset: "management.html" }
+    const asset = path.startsWith("/management/") ? path.slice("/management/".length) : undefined
+    if (asset !== undefined && isAssetName(asset)) return { kind: "panel", dialect: "openai", asset }
     return undefined
   }
   if (method !== "POST") return undefined

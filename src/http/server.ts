@@ -33,6 +33,8 @@ export interface ListenOptions {
   readonly host?: string
   /** How long in-flight requests may run after shutdown starts (default 10 s). */
   readonly drain?: Duration.DurationInput
+  /** Another copy of the control panel (`MANAGEMENT_STATIC_PATH`); undefined reads the environment. */
+  readonly managementStaticPath?: string
 }
 
 const listen = (server: Server, port: number, host: string | undefined) =>
@@ -84,7 +86,17 @@ export const make = (options: ListenOptions = {}) =>
     const runtime = yield* Effect.runtime<never>()
     const info = yield* NodeHttpServer.makeHandler(infoApp)
     const management = yield* NodeHttpServer.makeHandler(managementApp)
-    const frontDoor = makeFrontDoor({ config: config.current, log, info, management, pipeline, runtime, logsDir: logsDirFor(config.file) })
+    const panelPath = options.managementStaticPath ?? process.env.MANAGEMENT_STATIC_PATH
+    const frontDoor = makeFrontDoor({
+      config: config.current,
+      log,
+      info,
+      management,
+      pipeline,
+      runtime,
+      logsDir: logsDirFor(config.file),
+      panelPath
+    })
 
     const server = createServer({ keepAliveTimeout: 65_000 }, frontDoor)
     server.on("upgrade", makeUpgrade({ config: config.current, relay, log, frontDoor }))

@@ -68,6 +68,7 @@ describe("cli-proxy-api serve (process)", () => {
     fs.writeFileSync(file, `port: ${port}\nhost: 127.0.0.1\nauth-dir: ./auths\nlogging-to-file: false\n`)
     const p = run(["-config", file], home)
     await p.waitFor(`listening on http://127.0.0.1:${port} (127.0.0.1)`)
+    await p.waitFor(`panel:       http://127.0.0.1:${port}/management.html`)
     expect(p.err()).not.toContain("WARNING")
     expect(fs.existsSync(path.join(home, "auths"))).toBe(true)
     p.child.kill("SIGINT")

@@ -42,6 +42,8 @@ export const startServer = (
     readonly auths?: Readonly<Record<string, string>>
     /** The AI Studio relay's keep-alive, shortened for tests. */
     readonly relayTiming?: Timing
+    /** MANAGEMENT_STATIC_PATH for this server (tests never read the real environment's). */
+    readonly managementStaticPath?: string
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -62,7 +64,12 @@ export const startServer = (
     const context = yield* Layer.build(
       App.layer({
         configFile,
-        listen: { port: 0, host: "127.0.0.1", ...(options.drain ? { drain: options.drain } : {}) },
+        listen: {
+          port: 0,
+          host: "127.0.0.1",
+          managementStaticPath: options.managementStaticPath ?? "",
+          ...(options.drain ? { drain: options.drain } : {})
+        },
         ...(options.watch === undefined ? {} : { watch: options.watch }),
         ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
         logOut: (line) => logs.push(line)
