@@ -276,8 +276,9 @@ export interface Consent {
 }
 
 /**
- * Plays the browser: opens the consent URL (the fake redirects at once), then follows the
- * redirect to the login's callback server, without following that one's own redirects.
+ * Plays the browser: opens the consent URL (the fake redirects at once), follows the
+ * redirect to the login's callback server, and loads the page that one redirects to (its
+ * answer is what `status` and `location` report).
  * @category browser
  */
 export const consent = (authorizeUrl: string): Effect.Effect<Consent> =>
@@ -286,5 +287,9 @@ export const consent = (authorizeUrl: string): Effect.Effect<Consent> =>
     const callback = page.headers.get("location")
     if (page.status !== 302 || callback === null) throw new Error(`the consent page answered ${page.status}: ${await page.text()}`)
     const res = await fetch(callback, { redirect: "manual" })
-    return { callback, status: res.status, location: res.headers.get("location"), body: await res.text() }
+    const location = res.headers.get("location")
+    const body = await res.text()
+    // a browser then loads the page it was sent to (the callback server waits for it)
+    if (res.status === 302 && location !== null) await fetch(new URL(location, callback)).then((r) => r.text()).catch(() => "")
+    return { callback, status: res.status, location, body }
   })

@@ -77,16 +77,24 @@ const listenError = (port: number, error: NodeJS.ErrnoException): LoginError =>
 export const listen = (options: CallbackServerOptions): Effect.Effect<CallbackServer, LoginError, Scope.Scope> =>
   Effect.gen(function*() {
     const hit = yield* Deferred.make<URLSearchParams>()
+    // after a redirect the browser comes back for the page it was sent to: the server
+    // waits for it (briefly) before closing, or the user would see a connection error
+    const followed = yield* Deferred.make<void>()
+    let redirected = false
     const handler = (req: Http.IncomingMessage, res: Http.ServerResponse) => {
       const url = new URL(req.url ?? "/", "http://localhost")
       const extra = options.pages?.[url.pathname]
       if (req.method === "GET" && url.pathname === options.path) {
         const reply = options.reply(url.searchParams)
-        if ("redirect" in reply) res.writeHead(302, { location: reply.redirect, connection: "close" }).end()
+        if ("redirect" in reply) {
+          redirected = true
+          res.writeHead(302, { location: reply.redirect, connection: "close" }).end()
+        }
         else res.writeHead(reply.status, { "content-type": "text/html; charset=utf-8", connection: "close" }).end(reply.html)
         Deferred.unsafeDone(hit, Exit.succeed(url.searchParams))
       } else if (req.method === "GET" && extra !== undefined) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8", connection: "close" }).end(extra)
+        Deferred.unsafeDone(followed, Exit.void)
       } else {
         res.writeHead(404, { "content-type": "text/plain", connection: "close" }).end("not found")
       }
@@ -98,11 +106,14 @@ export const listen = (options: CallbackServerOptions): Effect.Effect<CallbackSe
         server.listen({ port: options.port, ...(options.host === undefined ? {} : { host: options.host }) }, () => resume(Effect.succeed(server)))
       }),
       (server) =>
-        Effect.async<void>((resume) => {
-          server.close(() => resume(Effect.void))
-          // a browser's keep-alive connection must not hold the process open
-          server.closeAllConnections()
-        })
+        Effect.zipRight(
+          redirected ? Effect.ignore(Effect.timeout(Effect.interruptible(Deferred.await(followed)), "2 seconds")) : Effect.void,
+          Effect.async<void>((resume) => {
+            server.close(() => resume(Effect.void))
+            // a browser's keep-alive connection must not hold the process open
+            server.closeAllConnections()
+          })
+        )
     )
     return { port: (server.address() as AddressInfo).port, query: Deferred.await(hit) }
   })

@@ -5,7 +5,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber, Option, Scope } from "effect"
 import { chooseProject } from "../../../src/providers/gemini-cli/login.js"
 import { openerFor } from "../../../src/providers/oauth/browser.js"
-import { listen, pageReply } from "../../../src/providers/oauth/callback-server.js"
+import { listen, pageReply, successRedirectReply } from "../../../src/providers/oauth/callback-server.js"
 import { makeRecording, makeTerminal, minutesSeconds } from "../../../src/providers/oauth/io.js"
 import { challengeOf, makePkce, randomHex } from "../../../src/providers/oauth/pkce.js"
 import { claimsOf } from "../../../src/providers/codex/id-token.js"
@@ -40,6 +40,22 @@ describe("the callback server", () => {
       expect((yield* Effect.promise(() => fetch(`http://127.0.0.1:${server.port}/other`))).status).toBe(404)
       yield* Scope.close(scope, Exit.void)
       const refused = yield* Effect.promise(() => fetch(`http://127.0.0.1:${server.port}/cb`).then(() => false, () => true))
+      expect(refused).toBe(true)
+    }))
+
+  it.scopedLive("after redirecting to /success it stays up until the browser has loaded that page", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const server = yield* listen({ port: 0, path: "/cb", reply: successRedirectReply, pages: { "/success": "<p>ok</p>" } }).pipe(Scope.extend(scope))
+      const redirect = yield* Effect.promise(() => fetch(`http://127.0.0.1:${server.port}/cb?code=abc&state=s`, { redirect: "manual" }))
+      expect(redirect.status).toBe(302)
+      // the login is done and closes its scope; the browser only now follows the redirect
+      const closing = yield* Effect.fork(Scope.close(scope, Exit.void))
+      yield* Effect.sleep("100 millis")
+      const page = yield* Effect.promise(() => fetch(`http://127.0.0.1:${server.port}/success`))
+      expect(page.status).toBe(200)
+      yield* Fiber.join(closing)
+      const refused = yield* Effect.promise(() => fetch(`http://127.0.0.1:${server.port}/success`).then(() => false, () => true))
       expect(refused).toBe(true)
     }))
 
