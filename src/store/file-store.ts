@@ -29,7 +29,9 @@ const readRecord = (dir: string, id: string): Either.Either<AuthRecord, string> 
   try {
     json = JSON.parse(text)
   } catch (e) {
-    return Either.left(`not valid JSON (${e instanceof Error ? e.message : String(e)})`)
+    // the parser's message quotes the text, which may hold a token: keep only where it broke
+    const at = /position (\d+)/.exec(e instanceof Error ? e.message : "")?.[1]
+    return Either.left(at === undefined ? "not valid JSON" : `not valid JSON (at character ${at})`)
   }
   if (!isObject(json)) return Either.left("not a JSON object")
   const metadata = json

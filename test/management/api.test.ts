@@ -114,6 +114,31 @@ describe("management API config", () => {
       expect(s.config.current().proxyUrl).toBe("")
     }))
 
+  it.scopedLive("every scalar endpoint reads back what it wrote, and the config holds it", () =>
+    Effect.gen(function*() {
+      const s = yield* startServer(configText)
+      const cases: ReadonlyArray<readonly [string, string, unknown]> = [
+        ["/debug", "debug", true],
+        ["/logging-to-file", "logging-to-file", true],
+        ["/usage-statistics-enabled", "usage-statistics-enabled", false],
+        ["/proxy-url", "proxy-url", "http://127.0.0.1:3128"],
+        ["/quota-exceeded/switch-project", "switch-project", false],
+        ["/quota-exceeded/switch-preview-model", "switch-preview-model", false],
+        ["/request-log", "request-log", true],
+        ["/request-retry", "request-retry", 3],
+        ["/ws-auth", "ws-auth", true],
+        ["/disable-cooling", "disable-cooling", true]
+      ]
+      for (const [route, name, value] of cases) {
+        expect((yield* call(s, "PUT", route, { value })).json()).toEqual({ status: "ok" })
+        expect((yield* call(s, "GET", route)).json()).toEqual({ [name]: value })
+      }
+      const c = s.config.current()
+      expect([c.debug, c.loggingToFile, c.usageStatisticsEnabled, c.proxyUrl, c.quotaExceeded, c.requestLog, c.requestRetry, c.wsAuth, c.disableCooling])
+        .toEqual([true, true, false, "http://127.0.0.1:3128", { switchProject: false, switchPreviewModel: false }, true, 3, true, true])
+      expect(fileOf(s)).toContain("# top comment: kept")
+    }))
+
   it.scopedLive("GET/PUT /config.yaml: the bytes as they are; invalid YAML 400, an invalid config 422, nothing written", () =>
     Effect.gen(function*() {
       const s = yield* startServer(configText)

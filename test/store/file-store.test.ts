@@ -43,7 +43,7 @@ describe("FileStore", () => {
     Effect.gen(function*() {
       const dir = yield* tempDir
       fs.writeFileSync(path.join(dir, "claude-ok.json"), goAuthFiles["claude-user@example.com.json"]!)
-      fs.writeFileSync(path.join(dir, "broken.json"), "{\"type\": \"claude\", ")
+      fs.writeFileSync(path.join(dir, "broken.json"), "{\"type\": \"claude\", \"access_token\": sk-ant-secret-in-broken-file")
       fs.writeFileSync(path.join(dir, "notype.json"), "{\"access_token\": \"x\"}")
       fs.writeFileSync(path.join(dir, "weird.json"), "{\"type\": \"vertex\"}")
       fs.writeFileSync(path.join(dir, "wrongfield.json"), "{\"type\": \"codex\", \"access_token\": 42}")
@@ -55,6 +55,8 @@ describe("FileStore", () => {
       expect(records.map((r) => r.id)).toEqual(["claude-ok.json"])
       const line = (name: string) => logs.filter((l) => l.includes(name))
       expect(line("broken.json")[0]).toContain("not valid JSON")
+      // the parser's snippet of the text (here a token) never reaches the log
+      expect(logs.join("\n")).not.toContain("sk-ant-secret")
       expect(line("notype.json")[0]).toContain("no \"type\" field")
       expect(line("weird.json")[0]).toContain("unknown type \"vertex\"")
       expect(line("wrongfield.json")[0]).toContain("access_token")
