@@ -18,6 +18,7 @@ import type { Timing } from "./relay/session.js"
 import * as FileStore from "./store/file-store.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 import * as Metrics from "./usage/metrics.js"
+import * as Tracing from "./usage/tracing.js"
 import * as UsageMeter from "./usage/usage-meter.js"
 
 /** How to run the server: which config file, listen overrides, where stdout log lines go. @category models */
@@ -30,6 +31,8 @@ export interface AppOptions {
   readonly logOut?: (line: string) => void
   /** The AI Studio relay's keep-alive (default: ping every 30 s, 60 s read deadline). */
   readonly relayTiming?: Timing
+  /** Where spans go (default: the OTEL_EXPORTER_OTLP_* environment; none when unset). */
+  readonly tracing?: Tracing.TracingOptions
 }
 
 /**
@@ -54,7 +57,7 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
     Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer, WebLogins.layer)),
     Layer.provideMerge(Pipeline.layer),
-    Layer.provideMerge(Layer.merge(UsageMeter.layer, Metrics.layer)),
+    Layer.provideMerge(Layer.mergeAll(UsageMeter.layer, Metrics.layer, Tracing.layer(options.tracing ?? Tracing.fromEnv()))),
     Layer.provideMerge(TokenRefresh.layer),
     Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), Relay.layer(options.relayTiming))),
     Layer.provideMerge(ConfigService.layer),

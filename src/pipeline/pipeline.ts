@@ -7,12 +7,13 @@ import * as Layer from "effect/Layer"
 import { CredentialPool } from "../credentials/credential-pool.js"
 import type { NoCredential } from "../credentials/credential-pool.js"
 import type { Credential, ProviderKind } from "../credentials/credential.js"
-import { ModelRegistry } from "../credentials/model-registry.js"
+import { type Candidate, ModelRegistry } from "../credentials/model-registry.js"
 import { TokenRefresh } from "../credentials/token-refresh.js"
 import type { CodecContext } from "../formats/codecs.js"
 import type * as IR from "../formats/ir.js"
 import { maskSecret } from "../logging/redact.js"
 import { Metrics, outcomeOf } from "../usage/metrics.js"
+import { Tracing } from "../usage/tracing.js"
 import { tokensOf, UsageMeter } from "../usage/usage-meter.js"
 import { ApiError } from "../http/errors.js"
 import { providers } from "../providers/registry.js"
@@ -73,6 +74,7 @@ export const make = Effect.gen(function*() {
   const tokens = yield* TokenRefresh
   const meter = yield* UsageMeter
   const metrics = yield* Metrics
+  const tracing = (yield* Tracing).enabled
   const relay = yield* Relay
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
@@ -88,7 +90,7 @@ export const make = Effect.gen(function*() {
     }
   }
 
-  const serve = (call: ModelCall, res: ServerResponse) =>
+  const serveCall = (call: ModelCall, res: ServerResponse) =>
     Effect.gen(function*() {
       // one line per call in the metrics, whatever way it ends (the labels fill in as it goes)
       const arrived = performance.now()
@@ -168,12 +170,27 @@ export const make = Effect.gen(function*() {
           tokens: tokensOf(usage)
         })
       }
-      const outcome = yield* runAttempts({ ...common, attempt: (cred, cand) => attempt(plan, cred, cand) }).pipe(
+      // each upstream attempt in its own span, when spans are made at all
+      let attempts = 0
+      const traced = (cred: Credential, cand: Candidate) =>
+        tracing
+          ? attempt(plan, cred, cand).pipe(
+            Effect.tapBoth({
+              onFailure: (e) => Effect.annotateCurrentSpan({ status: e._tag === "UpstreamError" ? e.status : 0, error: e._tag }),
+              onSuccess: (o) => Effect.annotateCurrentSpan({ status: o.response.status })
+            }),
+            Effect.withSpan("upstream attempt", {
+              attributes: { provider: cred.provider, "credential.id": cred.id, attempt: ++attempts, model: cand.upstream }
+            })
+          )
+          : attempt(plan, cred, cand)
+      const outcome = yield* runAttempts({ ...common, attempt: traced }).pipe(
         // a call that reached an upstream and failed counts; one that found no credential never left
         Effect.tapError((e) => Effect.sync(() => e._tag === "NoCredential" || e._tag === "AllCoolingDown" || record(undefined, undefined, true))),
         Effect.mapError(clientError(plan, sameDialect))
       )
       labels.provider = outcome.credential.provider
+      if (tracing) yield* Effect.annotateCurrentSpan({ provider: outcome.credential.provider, "credential.id": outcome.credential.id, model: route.model })
       if (outcome.bytes !== undefined) {
         const usage = yield* respondJson(plan, outcome, res, outcome.bytes)
         return record(outcome.credential, usage, false)
@@ -182,6 +199,18 @@ export const make = Effect.gen(function*() {
         metrics.firstByte.observe({ route: labels.route, provider: labels.provider, model: labels.model }, (performance.now() - arrived) / 1000))
       record(outcome.credential, end.usage, end.broken)
     })
+
+  /** The call in a span (route, model, provider, credential, status) when tracing is on; bare otherwise. */
+  const serve = (call: ModelCall, res: ServerResponse): Effect.Effect<void, ApiError> =>
+    tracing
+      ? serveCall(call, res).pipe(
+        Effect.tapBoth({
+          onFailure: (e) => Effect.annotateCurrentSpan({ status: e.status }),
+          onSuccess: () => Effect.annotateCurrentSpan({ status: res.statusCode })
+        }),
+        Effect.withSpan("model call", { attributes: { route: routePatterns[call.format], dialect: call.dialect, "model.requested": call.model } })
+      )
+      : serveCall(call, res)
 
   return Pipeline.of({ serve, relayCodeAssist: relayCodeAssist(dispatchers) })
 })

@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Context, type Duration, Effect, Layer } from "effect"
+import type { TracingOptions } from "../../src/usage/tracing.js"
 import * as App from "../../src/app.js"
 import { ConfigService } from "../../src/config/config-service.js"
 import { ModelRegistry } from "../../src/credentials/model-registry.js"
@@ -44,6 +45,8 @@ export const startServer = (
     readonly relayTiming?: Timing
     /** MANAGEMENT_STATIC_PATH for this server (tests never read the real environment's). */
     readonly managementStaticPath?: string
+    /** Where spans go (tests never read the real environment's OTEL_* variables). */
+    readonly tracing?: TracingOptions
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -72,6 +75,7 @@ export const startServer = (
         },
         ...(options.watch === undefined ? {} : { watch: options.watch }),
         ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
+        tracing: options.tracing ?? {},
         logOut: (line) => logs.push(line)
       })
     )
