@@ -19,7 +19,7 @@ import { startServer } from "../support/server.js"
 import { answerProblem, dialectOf } from "./fuzz-answers.js"
 import { bodies, type FuzzRoute, routedModels } from "./fuzz-bodies.js"
 
-const PER_ROUTE = 6_000
+const PER_ROUTE = 4_000
 const CONCURRENCY = 16
 const HUGE = 1024 * 1024 // max-body-size below; "huge" bodies are half of it, "too-large" 1.5 times
 const KEY = "fuzz-key"
@@ -183,8 +183,8 @@ describe("route fuzzing", () => {
       expect(failures).toEqual([])
       // the mix reached both sides on every route: upstream answers and the proxy's own refusals
       for (const route of routes) {
-        expect(statuses.get(`${route} 200`) ?? 0).toBeGreaterThan(60)
-        expect(statuses.get(`${route} 400`) ?? 0).toBeGreaterThan(600)
+        expect(statuses.get(`${route} 200`) ?? 0).toBeGreaterThan(40)
+        expect(statuses.get(`${route} 400`) ?? 0).toBeGreaterThan(400)
       }
       expect(rssGrowthMb).toBeLessThan(1024)
       expect(yield* Effect.promise(alive)).toBe(200)
