@@ -14,6 +14,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // vitest leaves one core free by default, which on a 2-core machine means one worker:
+    // two workers take the suite from about 270 s to about 195 s here
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         extends: true,
