@@ -8,8 +8,9 @@ import * as Layer from "effect/Layer"
 import { loadConfigFile } from "../config/load.js"
 import { type LoginProvider, logins } from "../providers/logins.js"
 import { openBrowser } from "../providers/oauth/browser.js"
+import { loginContext } from "../providers/oauth/context.js"
 import { makeTerminal } from "../providers/oauth/io.js"
-import { type LoginContext, LoginError, type LoginIO, type LoginOptions, LoginOverrides, type LoginSession } from "../providers/oauth/session.js"
+import { LoginError, type LoginIO, type LoginOptions, LoginOverrides, type LoginSession } from "../providers/oauth/session.js"
 import * as UpstreamDispatchers from "../providers/shared/dispatchers.js"
 import * as FileStore from "../store/file-store.js"
 import { Store } from "../store/store.js"
@@ -54,15 +55,7 @@ export const login = (request: LoginRequest) =>
       const io = overrides.io ?? (yield* makeTerminal())
       const store = yield* Store
       const dispatchers = yield* UpstreamDispatchers.UpstreamDispatchers
-      const ctx: LoginContext = {
-        endpoints: config.upstreamEndpoints,
-        dispatcher: dispatchers.forProxy(config.proxyUrl),
-        direct: dispatchers.direct,
-        io,
-        ...(overrides.port === undefined ? {} : { port: overrides.port }),
-        ...(overrides.timeout === undefined ? {} : { timeout: overrides.timeout }),
-        ...(overrides.pollInterval === undefined ? {} : { pollInterval: overrides.pollInterval })
-      }
+      const ctx = loginContext(config, dispatchers, io, overrides)
       const flow = logins[request.provider]
       yield* io.say(`Logging in to ${flow.title}.`)
       const session = yield* flow.start(ctx, request)

@@ -1,4 +1,5 @@
 import { isAssetName } from "../management/panel-assets.js"
+import { loginCallbackPaths } from "../management/routes-logins.js"
 import type { Dialect } from "./dialect.js"
 
 /** The wire format of a model-call route. @category models */
@@ -45,9 +46,6 @@ export type Route =
 export const isCodeAssistRoute = (route: Route): boolean =>
   route.kind === "code-assist" || (route.kind === "model" && route.format === "gemini-cli")
 
-/** The sign-in callbacks the management API takes on the main port (spec/03 A.5). */
-const loginCallbacks = new Set(["/anthropic/callback", "/codex/callback", "/google/callback", "/iflow/callback"])
-
 const openAiRoutes: Record<string, CallFormat> = {
   "/v1/chat/completions": "openai-chat",
   "/v1/completions": "openai-completions",
@@ -73,7 +71,8 @@ export const matchRoute = (method: string, rawPath: string, listAs: Dialect): Ro
   if (method === "HEAD" && path === "/api/hello") return { kind: "hello", dialect: "claude" }
   if (path.startsWith("/v1internal")) return codeAssistRoute(method, path)
   if (path === "/v0/management" || path.startsWith("/v0/management/")) return { kind: "management", dialect: "openai" }
-  if (method === "GET" && loginCallbacks.has(path)) return { kind: "management", dialect: "openai" }
+  // the sign-in callbacks the management API takes on the main port (spec/03 A.5)
+  if (method === "GET" && loginCallbackPaths.has(path)) return { kind: "management", dialect: "openai" }
   if (method === "GET") {
     if (path === "/") return { kind: "info", dialect: "openai", auth: false }
     if (path === "/v1/models" || (path.startsWith("/v1/models/") && !path.includes(":"))) {

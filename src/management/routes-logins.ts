@@ -53,6 +53,9 @@ const callbacks: ReadonlyArray<readonly [HttpRouter.PathInput, LoginProvider, st
   ["/iflow/callback", "iflow", IFLOW_CALLBACK.path]
 ]
 
+/** The callback routes' paths, for the front door's matching. @category routes */
+export const loginCallbackPaths: ReadonlySet<string> = new Set(callbacks.map(([route]) => String(route)))
+
 const deliver = (provider: LoginProvider, path: string) =>
   Effect.gen(function*() {
     const port = yield* (yield* WebLogins).callbackPort(provider)

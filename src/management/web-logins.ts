@@ -7,8 +7,9 @@ import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import { ConfigService } from "../config/config-service.js"
 import { type LoginProvider, logins } from "../providers/logins.js"
+import { loginContext } from "../providers/oauth/context.js"
 import { makeRecording } from "../providers/oauth/io.js"
-import { type LoginContext, type LoginError, type LoginOptions, LoginOverrides } from "../providers/oauth/session.js"
+import { type LoginError, type LoginOptions, LoginOverrides } from "../providers/oauth/session.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { Store } from "../store/store.js"
 
@@ -72,16 +73,7 @@ export const make = Effect.gen(function*() {
         yield* finish(state)
         outcome.set(state, { status: "error", error: "replaced by a newer login" })
       }
-      const cfg = config.current()
-      const ctx: LoginContext = {
-        endpoints: cfg.upstreamEndpoints,
-        dispatcher: dispatchers.forProxy(cfg.proxyUrl),
-        direct: dispatchers.direct,
-        io: overrides.io ?? makeRecording().io,
-        ...(overrides.port === undefined ? {} : { port: overrides.port }),
-        ...(overrides.timeout === undefined ? {} : { timeout: overrides.timeout }),
-        ...(overrides.pollInterval === undefined ? {} : { pollInterval: overrides.pollInterval })
-      }
+      const ctx = loginContext(config.current(), dispatchers, overrides.io ?? makeRecording().io, overrides)
       const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)
       const session = yield* logins[provider].start(ctx, provider === "qwen" && options.email === undefined ? { ...options, email: `qwen-${Date.now()}` } : options).pipe(
         Scope.extend(scope),

@@ -159,7 +159,7 @@ export const make = Effect.gen(function*() {
         )
         return yield* respondCount(plan, n, res)
       }
-      const record = (credential: Credential | undefined, usage: IR.Usage | undefined, failed: boolean) => {
+      const meterCall = (credential: Credential | undefined, usage: IR.Usage | undefined, failed: boolean) => {
         if (credential !== undefined) metrics.countTokens(credential.provider, route.model, usage)
         meter.record({
           api: call.keyMask ?? `POST ${routePatterns[call.format]}`,
@@ -186,18 +186,18 @@ export const make = Effect.gen(function*() {
           : attempt(plan, cred, cand)
       const outcome = yield* runAttempts({ ...common, attempt: traced }).pipe(
         // a call that reached an upstream and failed counts; one that found no credential never left
-        Effect.tapError((e) => Effect.sync(() => e._tag === "NoCredential" || e._tag === "AllCoolingDown" || record(undefined, undefined, true))),
+        Effect.tapError((e) => Effect.sync(() => e._tag === "NoCredential" || e._tag === "AllCoolingDown" || meterCall(undefined, undefined, true))),
         Effect.mapError(clientError(plan, sameDialect))
       )
       labels.provider = outcome.credential.provider
       if (tracing) yield* Effect.annotateCurrentSpan({ provider: outcome.credential.provider, "credential.id": outcome.credential.id, model: route.model })
       if (outcome.bytes !== undefined) {
         const usage = yield* respondJson(plan, outcome, res, outcome.bytes)
-        return record(outcome.credential, usage, false)
+        return meterCall(outcome.credential, usage, false)
       }
       const end = yield* respondStream(plan, outcome, res, () =>
         metrics.firstByte.observe({ route: labels.route, provider: labels.provider, model: labels.model }, (performance.now() - arrived) / 1000))
-      record(outcome.credential, end.usage, end.broken)
+      meterCall(outcome.credential, end.usage, end.broken)
     })
 
   /** The call in a span (route, model, provider, credential, status) when tracing is on; bare otherwise. */
