@@ -6,12 +6,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { isObject, type JsonObject } from "../formats/json.js"
 import { writeAtomically } from "./atomic-write.js"
 import { decodeAuthFile } from "./auth-file.js"
 import { makeConfigRecord } from "./file-config.js"
-import { type AuthRecord, Store, type StoreChange, StoreError } from "./store.js"
+import { type AuthRecord, type Service, Store, type StoreChange, StoreError } from "./store.js"
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
@@ -40,6 +41,12 @@ const readRecord = (dir: string, id: string): Either.Either<AuthRecord, string> 
 
 const isAuthFileName = (name: string) => name.endsWith(".json") && !name.startsWith(".")
 
+/** The file store: the Store plus a re-read of one file on demand (the mirror sync writes files itself). @category models */
+export interface FileStoreService extends Service {
+  /** Reads one file again now, rather than when the folder watcher fires. */
+  readonly rescan: (id: string) => Effect.Effect<void>
+}
+
 /** Where the file store keeps things. @category models */
 export interface FileStoreOptions {
   /** config.yaml (it may not exist yet: the defaults are in force then). */
@@ -57,7 +64,7 @@ export interface FileStoreOptions {
  * reason and skipped; a valid record that turns malformed keeps its last good version.
  * @category constructors
  */
-export const make = (options: FileStoreOptions) =>
+export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService, never, FileSystem.FileSystem | Scope.Scope> =>
   Effect.gen(function*() {
     const platformFs = yield* FileSystem.FileSystem
     const config = yield* makeConfigRecord(options.configFile, options.watchConfig === undefined ? {} : { watch: options.watchConfig })
@@ -123,7 +130,8 @@ export const make = (options: FileStoreOptions) =>
     )
     watcher.on("error", () => watcher.close())
 
-    return Store.of({
+    const service: FileStoreService = {
+      rescan: (id) => lockFor(id).withPermits(1)(refresh(id)),
       config,
       dir,
       list: Effect.sync(() => [...records.values()]),
@@ -160,7 +168,8 @@ export const make = (options: FileStoreOptions) =>
           })
         ),
       changes: Stream.fromPubSub(hub)
-    })
+    }
+    return service
   })
 
 /** The file store, as the Store. @category layers */
