@@ -58,7 +58,8 @@ export interface Service {
 /** The mirror sync of a Git, PostgreSQL or object store; absent with the file store. @category tags */
 export class MirrorSync extends Context.Tag("cli-proxy-api/MirrorSync")<MirrorSync, Service>() {}
 
-type Local = Map<string, string>
+/** The mirror's records by key; `unreadable` holds auth files that are not JSON now (half-written, hand-broken). */
+type Local = Map<string, string> & { unreadable?: Set<string> }
 
 const isAuthName = (name: string) => name.endsWith(".json") && !name.startsWith(".")
 
@@ -81,7 +82,14 @@ const readLocal = (paths: MirrorPaths): Local => {
     try {
       const text = fs.readFileSync(path.join(paths.authDir, name), "utf8")
       // an empty file is one being written (or "no record", spec/03 B.3)
-      if (text.trim() !== "") out.set(name, text)
+      if (text.trim() === "") continue
+      try {
+        JSON.parse(text)
+        out.set(name, text)
+      } catch {
+        // neither pushed nor taken as deleted: it waits until it reads as JSON again
+        ;(out.unreadable ??= new Set()).add(name)
+      }
     } catch {
       // vanished meanwhile: the next pass sees it gone
     }
@@ -169,7 +177,7 @@ export const start = (options: SyncOptions) =>
     }
     const pendingKeys = (local: Local) => {
       const keys = new Set<string>([...local.keys(), CONFIG_KEY, ...Object.keys(state.auths)])
-      return [...keys].filter((k) => hashOf(k, local.get(k)) !== baseOf(state, k))
+      return [...keys].filter((k) => local.unreadable?.has(k) !== true && hashOf(k, local.get(k)) !== baseOf(state, k))
     }
 
     const pushKeys = (local: Local, keys: ReadonlyArray<string>) =>
@@ -199,6 +207,7 @@ export const start = (options: SyncOptions) =>
         const keys = new Set<string>([...local.keys(), ...theirs.keys(), CONFIG_KEY, ...Object.keys(state.auths)])
         const toPush: Array<string> = []
         for (const k of keys) {
+          if (local.unreadable?.has(k) === true) continue
           const mine = hashOf(k, local.get(k))
           const their = hashOf(k, theirs.get(k))
           const base = baseOf(state, k)

@@ -30,8 +30,9 @@ export interface Remote {
   readonly snapshot: Effect.Effect<RemoteSnapshot, RemoteError>
   /** Applies local changes together (Git makes one commit of them); a delete of a missing record is fine. */
   readonly push: (changes: ReadonlyArray<RemoteChange>) => Effect.Effect<void, RemoteError>
-  /** A signal when another writer may have changed something (PostgreSQL's NOTIFY); polling covers the rest. */
-  readonly changes?: Stream.Stream<void>
+  /** A signal when another writer may have changed something (PostgreSQL's NOTIFY); polling covers the rest.
+   * The stream may end or fail when its connection drops: it is opened again. */
+  readonly changes?: Stream.Stream<void, unknown>
   /** How often to look for changes by others (a safety net when `changes` is given). */
   readonly pollInterval: Duration.DurationInput
 }

@@ -1,0 +1,79 @@
+import * as PgClient from "@effect/sql-pg/PgClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import pg from "pg"
+import type { PgTarget } from "./dsn.js"
+
+/** The channel every replica listens on; payloads say which schema and what happened. @category constants */
+export const CHANNEL = "cliproxy_store"
+
+/** The PostgreSQL connection of the store, shared with what else keeps data there (usage). @category models */
+export interface Database {
+  readonly sql: PgClient.PgClient
+  readonly target: PgTarget
+  /** The schema the tables live in, or undefined for the search path's default. */
+  readonly schema: string | undefined
+  /** A table name, schema-qualified and quoted. */
+  readonly table: (name: string) => string
+  /** Messages on CHANNEL for this schema, from a connection of their own; the stream fails when it drops. */
+  readonly listen: Stream.Stream<string, Error>
+  /** The reason of a failed query in plain words (the driver's own message, not the wrapper's). */
+  readonly reason: (e: SqlError) => string
+}
+
+/** The store's database, when the PostgreSQL store is in use. @category tags */
+export class PgDatabase extends Context.Tag("cli-proxy-api/PgDatabase")<PgDatabase, Database>() {}
+
+const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
+
+/**
+ * Opens a pool to PGSTORE_DSN without touching the server: the store decides what an
+ * unreachable database means (a clear stop, or a start from the mirror).
+ * @category constructors
+ */
+export const makeDatabase = (target: PgTarget, schema: string | undefined): Effect.Effect<Database, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const pool = new pg.Pool({ ...target.config, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, application_name: "cli-proxy-api" })
+    // a dropped idle connection must not crash the process: the next query reconnects
+    pool.on("error", () => {})
+    const sql = yield* PgClient.fromPool({
+      acquire: Effect.acquireRelease(Effect.succeed(pool), (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption("1 second")))
+    }).pipe(Effect.provide(Reactivity.layer), Effect.orDie)
+    const payloadPrefix = `${schema ?? ""}:`
+
+    const listen = Stream.asyncScoped<string, Error>((emit) =>
+      Effect.acquireRelease(
+        Effect.tryPromise({
+          try: async () => {
+            const client = new pg.Client({ ...target.config, connectionTimeoutMillis: 5000, application_name: "cli-proxy-api listen" })
+            client.on("error", (e) => void emit.fail(e))
+            client.on("end", () => void emit.fail(new Error("listen connection closed")))
+            client.on("notification", (m) => {
+              if (m.payload?.startsWith(payloadPrefix) === true) void emit.single(m.payload.slice(payloadPrefix.length))
+            })
+            await client.connect()
+            await client.query(`LISTEN ${quote(CHANNEL)}`)
+            return client
+          },
+          catch: (e) => (e instanceof Error ? e : new Error(String(e)))
+        }),
+        (client) => Effect.promise(() => client.end().catch(() => undefined)).pipe(Effect.timeoutOption("1 second"))
+      ).pipe(Effect.tapError((e) => Effect.sync(() => void emit.fail(e))), Effect.ignore)
+    )
+
+    return {
+      sql,
+      target,
+      schema,
+      table: (name) => (schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`),
+      listen,
+      reason: (e) => (e.cause instanceof Error && e.cause.message !== "" ? e.cause.message : e.message)
+    }
+  })
+
+/** The payload of a change notification for this schema. @category notifications */
+export const notifyPayload = (schema: string | undefined, message: string) => `${schema ?? ""}:${message}`

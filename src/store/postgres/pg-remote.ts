@@ -1,0 +1,70 @@
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { type Remote, RemoteError } from "../remote.js"
+import { CHANNEL, type Database, notifyPayload } from "./pg-database.js"
+
+/** The Go version's tables, unchanged, so an existing database keeps working (spec/03 B.6). @category schema */
+export const ensureTables = (db: Database) =>
+  Effect.gen(function*() {
+    if (db.schema !== undefined) yield* db.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS "${db.schema.replace(/"/g, "\"\"")}"`)
+    yield* db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${db.table("config_store")} (
+  id TEXT PRIMARY KEY,
+  content TEXT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+)`)
+    yield* db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${db.table("auth_store")} (
+  id TEXT PRIMARY KEY,
+  content JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+)`)
+  })
+
+/** The config's row id in config_store. @category schema */
+export const CONFIG_ROW = "config"
+
+/**
+ * The PostgreSQL backend: config in `config_store` (row `config`, LF line endings), each auth
+ * record in `auth_store` as JSONB by its file name. Writes go in one transaction that also
+ * notifies every replica listening on the same schema, so they pull at once.
+ * @category constructors
+ */
+export const makePgRemote = (db: Database, pollInterval: Remote["pollInterval"]): Remote => {
+  const name = `PostgreSQL at ${db.target.display}${db.schema !== undefined ? ` (schema ${db.schema})` : ""}`
+  const fail = (what: string) => (e: SqlError) => new RemoteError({ message: `${what}: ${db.reason(e)}` })
+  let tablesReady = false
+  const ready = Effect.suspend(() => (tablesReady ? Effect.void : Effect.tap(ensureTables(db), () => Effect.sync(() => void (tablesReady = true)))))
+
+  return {
+    name,
+    pollInterval,
+    snapshot: Effect.gen(function*() {
+      yield* ready
+      const configRows = yield* db.sql.unsafe<{ content: string }>(`SELECT content FROM ${db.table("config_store")} WHERE id = $1`, [CONFIG_ROW])
+      const authRows = yield* db.sql.unsafe<{ id: string; content: string }>(`SELECT id, content::text AS content FROM ${db.table("auth_store")} ORDER BY id`)
+      return { config: configRows[0]?.content, auths: new Map(authRows.map((r) => [r.id, r.content])) }
+    }).pipe(Effect.mapError(fail("cannot read the store"))),
+    push: (changes) =>
+      Effect.gen(function*() {
+        yield* ready
+        for (const c of changes) {
+          const [table, id] = c.kind === "config" ? [db.table("config_store"), CONFIG_ROW] : [db.table("auth_store"), c.id]
+          if (c.text === undefined) {
+            yield* db.sql.unsafe(`DELETE FROM ${table} WHERE id = $1`, [id])
+          } else {
+            const content = c.kind === "config" ? c.text.replace(/\r\n?/g, "\n") : c.text
+            yield* db.sql.unsafe(
+              `INSERT INTO ${table} (id, content, created_at, updated_at) VALUES ($1, $2${c.kind === "auth" ? "::jsonb" : ""}, NOW(), NOW())
+ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, updated_at = NOW()`,
+              [id, content]
+            )
+          }
+        }
+        // delivered on commit, to every replica on this schema
+        yield* db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, "store")])
+      }).pipe(db.sql.withTransaction, Effect.mapError(fail("cannot write the store"))),
+    changes: db.listen.pipe(Stream.filter((m) => m === "store"), Stream.as(undefined))
+  }
+}
