@@ -1,4 +1,5 @@
 import * as fs from "node:fs"
+import * as net from "node:net"
 import * as path from "node:path"
 import { text } from "node:stream/consumers"
 import { NodeFileSystem } from "@effect/platform-node"
@@ -19,8 +20,8 @@ const BUCKET = "cliproxy"
 const codexId = "codex-user@example.com.json"
 const claudeId = "claude-user@example.com.json"
 
-const remoteOptions = (server: S3Server, overrides: Partial<ObjectRemoteOptions> = {}): ObjectRemoteOptions => ({
-  endpoint: Either.getOrThrow(parseEndpoint(server.url)),
+const remoteOptions = (url: string, overrides: Partial<ObjectRemoteOptions> = {}): ObjectRemoteOptions => ({
+  endpoint: Either.getOrThrow(parseEndpoint(url)),
   bucket: BUCKET,
   accessKey: S3_ACCESS_KEY,
   secretKey: Redacted.make(S3_SECRET_KEY),
@@ -29,7 +30,7 @@ const remoteOptions = (server: S3Server, overrides: Partial<ObjectRemoteOptions>
 })
 
 const openStore = (server: S3Server, root: string, overrides: Partial<ObjectRemoteOptions> = {}) =>
-  MirroredStore.layer({ root, remote: makeObjectRemote(remoteOptions(server, overrides)), startTimeout: "2 seconds" }).pipe(
+  MirroredStore.layer({ root, remote: makeObjectRemote(remoteOptions(server.url, overrides)), startTimeout: "2 seconds" }).pipe(
     Layer.provide(NodeFileSystem.layer)
   )
 
@@ -123,7 +124,7 @@ describe("Object store", () => {
       const bucket = direct(server)
       yield* bucket.put("config/config.yaml", "port: 1\n")
       yield* bucket.put(`auths/${codexId}`, goAuthFiles[codexId]!)
-      const remote = yield* makeObjectRemote(remoteOptions(server))
+      const remote = yield* makeObjectRemote(remoteOptions(server.url))
       let from = server.requests.length
       const first = yield* remote.snapshot
       expect(first.config).toBe("port: 1\n")
@@ -156,7 +157,7 @@ describe("Object store", () => {
       const secret = "wr0ng-s3cret-value"
       // with the region asked of the server (a GET, whose answer names the code) and with it given (a HEAD, which has no body)
       for (const [region, code] of [[undefined, /SignatureDoesNotMatch/], ["us-east-1", /AccessDenied/]] as const) {
-        const remote = yield* makeObjectRemote(remoteOptions(server, { secretKey: Redacted.make(secret), ...(region ? { region } : {}) }))
+        const remote = yield* makeObjectRemote(remoteOptions(server.url, { secretKey: Redacted.make(secret), ...(region ? { region } : {}) }))
         const error = yield* Effect.flip(remote.snapshot)
         expect(error._tag).toBe("RemoteError")
         expect(error.message).toContain(`object storage ${server.url}/${BUCKET}: checking the bucket`)
@@ -176,8 +177,22 @@ describe("Object store", () => {
     Effect.gen(function*() {
       const server = yield* s3Server
       yield* server.down
-      const error = yield* Effect.flip((yield* makeObjectRemote(remoteOptions(server))).snapshot)
+      const error = yield* Effect.flip((yield* makeObjectRemote(remoteOptions(server.url))).snapshot)
       expect(error.message).toContain(`object storage ${server.url}/${BUCKET}`)
       expect(error.message).toMatch(/ECONNREFUSED/)
+    }))
+
+  it.scopedLive("a server that accepts but never answers fails the call after the timeout", () =>
+    Effect.gen(function*() {
+      const sockets: Array<net.Socket> = []
+      const silent = net.createServer((socket) => void sockets.push(socket))
+      yield* Effect.acquireRelease(
+        Effect.async<void>((resume) => void silent.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        () => Effect.sync(() => { for (const s of sockets) s.destroy(); silent.close() })
+      )
+      const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`
+      const remote = yield* makeObjectRemote(remoteOptions(url, { timeout: "300 millis" }))
+      const error = yield* Effect.flip(remote.snapshot)
+      expect(error.message).toBe(`object storage ${url}/${BUCKET}: no answer within 300ms`)
     }))
 })
