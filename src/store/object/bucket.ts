@@ -36,7 +36,7 @@ const codeOf = (e: unknown): string | undefined => {
 }
 
 /** Strips the quotes S3 puts around ETags, so listings, HEADs and PUT answers compare equal. */
-export const bareEtag = (etag: string) => etag.replace(/^"|"$/g, "")
+const bareEtag = (etag: string) => etag.replace(/^"|"$/g, "")
 
 /** The reason in plain words: the S3 code and message, or the network error; never the secret. */
 const reasonOf = (e: unknown, secret: string) => {
@@ -55,7 +55,7 @@ const reasonOf = (e: unknown, secret: string) => {
  */
 export const makeBucket = (client: Client, bucket: string, name: string, secret: string): Bucket => {
   const call = <A>(what: string, run: () => Promise<A>) =>
-    Effect.tryPromise({ try: run, catch: (e) => e }).pipe(Effect.mapError((e) => ({ what, cause: e })))
+    Effect.tryPromise({ try: run, catch: (cause) => ({ what, cause }) })
   const fail = ({ what, cause }: { what: string; cause: unknown }) =>
     new RemoteError({ message: `${name}: ${what}: ${reasonOf(cause, secret)}` })
   const missing = ({ cause }: { cause: unknown }) => notFoundCodes.has(codeOf(cause) ?? "")
