@@ -2,9 +2,9 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ConfigService from "./config/config-service.js"
-import { loadConfigFile } from "./config/load.js"
 import * as CredentialPool from "./credentials/credential-pool.js"
 import * as CredentialSync from "./credentials/credential-sync.js"
+import * as SharedCooldowns from "./credentials/shared-cooldowns.js"
 import * as ModelRegistry from "./credentials/model-registry.js"
 import * as TokenRefresh from "./credentials/token-refresh.js"
 import * as HttpServer from "./http/server.js"
@@ -15,7 +15,7 @@ import * as WebLogins from "./management/web-logins.js"
 import * as Pipeline from "./pipeline/pipeline.js"
 import * as Relay from "./relay/relay.js"
 import type { Timing } from "./relay/session.js"
-import * as FileStore from "./store/file-store.js"
+import * as StoreLayer from "./store/store-layer.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 import * as Metrics from "./usage/metrics.js"
 import * as Tracing from "./usage/tracing.js"
@@ -33,19 +33,9 @@ export interface AppOptions {
   readonly relayTiming?: Timing
   /** Where spans go (default: the OTEL_EXPORTER_OTLP_* environment; none when unset). */
   readonly tracing?: Tracing.TracingOptions
+  /** The environment choosing the store (PGSTORE_*, OBJECTSTORE_*, GITSTORE_*; default: the process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
-
-/**
- * The default Store: config.yaml and the auth-dir it names at start (a restart moves it).
- * The config is read once here to find that folder; ConfigService then owns it.
- */
-const storeLayer = (options: AppOptions) =>
-  Layer.unwrapEffect(Effect.map(loadConfigFile(options.configFile), ({ config }) =>
-    FileStore.layer({
-      configFile: options.configFile,
-      authDir: config.authDir,
-      ...(options.watch === undefined ? {} : { watchConfig: options.watch })
-    })))
 
 /**
  * Every service of a running server, as one Layer: what `serve` runs and what the
@@ -54,14 +44,18 @@ const storeLayer = (options: AppOptions) =>
  */
 export const layer = (options: AppOptions) =>
   HttpServer.layer(options.listen).pipe(
-    Layer.provideMerge(Layer.scopedDiscard(CredentialSync.run)),
+    Layer.provideMerge(Layer.scopedDiscard(Effect.zipRight(CredentialSync.run, SharedCooldowns.run))),
     Layer.provideMerge(Layer.mergeAll(ConfigEditor.layer, ManagementAccess.layer, WebLogins.layer)),
     Layer.provideMerge(Pipeline.layer),
     Layer.provideMerge(Layer.mergeAll(UsageMeter.layer, Metrics.layer, Tracing.layer(options.tracing ?? Tracing.fromEnv()))),
     Layer.provideMerge(TokenRefresh.layer),
     Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), Relay.layer(options.relayTiming))),
     Layer.provideMerge(ConfigService.layer),
-    Layer.provideMerge(storeLayer(options)),
+    Layer.provideMerge(StoreLayer.layer({
+      configFile: options.configFile,
+      ...(options.watch === undefined ? {} : { watch: options.watch }),
+      ...(options.env === undefined ? {} : { env: options.env })
+    })),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
     Layer.provideMerge(NodeFileSystem.layer)
   )

@@ -5,15 +5,15 @@
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { loadConfigFile } from "../config/load.js"
+import { ConfigError, parseConfig } from "../config/load.js"
 import { type LoginProvider, logins } from "../providers/logins.js"
 import { openBrowser } from "../providers/oauth/browser.js"
 import { loginContext } from "../providers/oauth/context.js"
 import { makeTerminal } from "../providers/oauth/io.js"
 import { LoginError, type LoginIO, type LoginOptions, LoginOverrides, type LoginSession } from "../providers/oauth/session.js"
 import * as UpstreamDispatchers from "../providers/shared/dispatchers.js"
-import * as FileStore from "../store/file-store.js"
 import { Store } from "../store/store.js"
+import * as StoreLayer from "../store/store-layer.js"
 
 /** What the command line asked for. @category models */
 export interface LoginRequest extends LoginOptions {
@@ -46,14 +46,15 @@ const present = (io: LoginIO, session: LoginSession, noBrowser: boolean, open: (
 export const login = (request: LoginRequest) =>
   Effect.gen(function*() {
     const overrides = yield* LoginOverrides
-    const { config } = yield* loadConfigFile(request.configFile)
-    const services = Layer.merge(
-      FileStore.layer({ configFile: request.configFile, authDir: config.authDir, watchConfig: false }),
-      UpstreamDispatchers.layer()
-    )
+    // the same store the server uses (a backend's mirror, pushed before exit, or the auth-dir)
+    const services = Layer.merge(StoreLayer.layer({ configFile: request.configFile, watch: false }), UpstreamDispatchers.layer())
     yield* Effect.scoped(Effect.gen(function*() {
       const io = overrides.io ?? (yield* makeTerminal())
       const store = yield* Store
+      const text = yield* store.config.read.pipe(
+        Effect.mapError((e) => new ConfigError({ path: store.config.path, message: `cannot read the config: ${e.message}` }))
+      )
+      const { config } = yield* parseConfig(text ?? "", store.config.path)
       const dispatchers = yield* UpstreamDispatchers.UpstreamDispatchers
       const ctx = loginContext(config, dispatchers, io, overrides)
       const flow = logins[request.provider]
@@ -69,7 +70,8 @@ export const login = (request: LoginRequest) =>
     }).pipe(Effect.provide(services)))
   }).pipe(
     Effect.tapErrorTag("LoginError", (e) => Console.error(`${logins[request.provider].title} login failed: ${e.message}`)),
-    Effect.tapErrorTag("ConfigError", (e) => Console.error(`config error: ${e.message}`))
+    Effect.tapErrorTag("ConfigError", (e) => Console.error(`config error: ${e.message}`)),
+    Effect.tapErrorTag("StoreUnavailable", (e) => Console.error(`store error: ${e.message}`))
   )
 
 export { LoginOverrides, type Overrides } from "../providers/oauth/session.js"

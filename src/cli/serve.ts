@@ -40,5 +40,6 @@ export const printBanner = Effect.gen(function*() {
 export const serve = (configFile: string | undefined) =>
   Layer.launch(Layer.effectDiscard(printBanner).pipe(Layer.provideMerge(App.layer({ configFile: configFile ?? defaultConfigFile() })))).pipe(
     Effect.catchTag("ConfigError", (e) => Effect.zipRight(Console.error(`config error: ${e.message}`), Effect.fail(e))),
-    Effect.catchTag("ListenError", (e) => Effect.zipRight(Console.error(`error: ${e.message}`), Effect.fail(e)))
+    Effect.catchTag("ListenError", (e) => Effect.zipRight(Console.error(`error: ${e.message}`), Effect.fail(e))),
+    Effect.catchTag("StoreUnavailable", (e) => Effect.zipRight(Console.error(`store error: ${e.message}`), Effect.fail(e)))
   )

@@ -76,7 +76,8 @@ export const make = Effect.gen(function*() {
   yield* applyLogging(loaded.config)
   yield* reportNotes(loaded.unknownKeys, loaded.warnings)
 
-  const running = loaded.config
+  // the store decides where auth records are (a backend's mirror, or the config's auth-dir at start)
+  const running: Config = { ...loaded.config, authDir: store.dir }
   let lastHash = initialText === undefined ? "" : sha256(initialText)
   const ref = yield* SubscriptionRef.make(running)
   let current = running

@@ -3,6 +3,9 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as PubSub from "effect/PubSub"
+import * as Stream from "effect/Stream"
+import type { SharedCooldown } from "../store/replicas.js"
 import type { Credential } from "./credential.js"
 
 /** No credential can serve the model right now (all tried, disabled or blocked for other reasons). @category errors */
@@ -71,6 +74,10 @@ export interface Service {
   readonly markFailure: (id: string, model: string, failure: Failure, options: { readonly disableCooling: boolean }) => Effect.Effect<void>
   /** Every credential's health now (the read model for status and metrics). */
   readonly health: Effect.Effect<ReadonlyArray<Health>>
+  /** Each block markFailure decides, as it happens (for other replicas to learn). */
+  readonly blocks: Stream.Stream<SharedCooldown>
+  /** Takes a block another replica learned; a longer block already known here stays. */
+  readonly applyShared: (block: SharedCooldown) => Effect.Effect<void>
 }
 
 /** The credential pool service. @category tags */
@@ -93,7 +100,7 @@ export const cooldownMs = (level: number, hintMs: number | undefined): number =>
 const byId = (a: Credential, b: Credential) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 /** Builds an empty pool. @category constructors */
-export const make = Effect.sync(() => {
+export const make = Effect.map(PubSub.unbounded<SharedCooldown>(), (hub) => {
   let credentials = new Map<string, Credential>()
   // credential id -> model -> state
   const states = new Map<string, Map<string, ModelState>>()
@@ -165,18 +172,34 @@ export const make = Effect.sync(() => {
           const perModel = states.get(id) ?? new Map<string, ModelState>()
           states.set(id, perModel)
           const s = perModel.get(model) ?? { blockedUntil: 0, reason: undefined, level: 0 }
+          let next: ModelState | undefined
           if (failure.status === 429) {
             const ms = options.disableCooling ? 0 : cooldownMs(s.level, failure.retryAfterMs)
-            perModel.set(model, { blockedUntil: now + ms, reason: "quota", level: ms >= MAX_COOLDOWN_MS ? s.level : s.level + 1 })
+            next = { blockedUntil: now + ms, reason: "quota", level: ms >= MAX_COOLDOWN_MS ? s.level : s.level + 1 }
           } else if (failure.status === 401) {
-            perModel.set(model, { ...s, blockedUntil: now + MAX_COOLDOWN_MS, reason: "unauthorized" })
+            next = { ...s, blockedUntil: now + MAX_COOLDOWN_MS, reason: "unauthorized" }
           } else if (failure.status === 402) {
-            perModel.set(model, { ...s, blockedUntil: now + MAX_COOLDOWN_MS, reason: "payment_required" })
+            next = { ...s, blockedUntil: now + MAX_COOLDOWN_MS, reason: "payment_required" }
           }
           // other statuses (400, 404, 5xx, transport) do not block: the next attempt simply takes
           // the next credential, and a healthy credential is not sidelined by one bad answer
+          if (next === undefined) return
+          perModel.set(model, next)
+          if (next.blockedUntil > now && next.reason !== undefined) {
+            hub.unsafeOffer({ credential: id, model, until: next.blockedUntil, reason: next.reason, level: next.level })
+          }
         })
       ),
+    blocks: Stream.fromPubSub(hub),
+    applyShared: (b) =>
+      Effect.sync(() => {
+        if (!credentials.has(b.credential)) return
+        const perModel = states.get(b.credential) ?? new Map<string, ModelState>()
+        states.set(b.credential, perModel)
+        const s = perModel.get(b.model)
+        if (s !== undefined && s.blockedUntil >= b.until) return
+        perModel.set(b.model, { blockedUntil: b.until, reason: b.reason, level: Math.max(b.level, s?.level ?? 0) })
+      }),
     health: Effect.sync(() =>
       [...credentials.keys()].map((id): Health => {
         const lastError = lastErrors.get(id)

@@ -11,6 +11,7 @@ import { refreshers, tokenEndpointKey } from "../providers/refreshers.js"
 import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { RefreshError } from "../providers/shared/oauth-refresh.js"
 import { parseTime } from "../store/auth-file.js"
+import { Replicas } from "../store/replicas.js"
 import { type AuthRecord, Store } from "../store/store.js"
 
 /** How a credential's token refreshes are going: the read model for status pages and metrics. @category models */
@@ -59,22 +60,29 @@ export const make = Effect.gen(function*() {
   const store = yield* Store
   const config = yield* ConfigService
   const dispatchers = yield* UpstreamDispatchers
+  const replicas = yield* Replicas
   const inFlight = new Map<string, Deferred.Deferred<string, RefreshError>>()
   const states = new Map<string, RefreshStatus>()
 
   const run = (recordId: string): Effect.Effect<string, RefreshError> =>
     Effect.gen(function*() {
-      const record = (yield* store.list).find((r) => r.id === recordId)
-      if (record === undefined) return yield* new RefreshError({ message: `no auth file ${recordId}` })
-      const cfg = config.current()
-      const now = yield* Clock.currentTimeMillis
-      const next = yield* refreshers[record.file.type].refresh(record.metadata, record.file, {
-        endpoint: cfg.upstreamEndpoints[tokenEndpointKey[record.file.type]],
-        dispatcher: dispatchers.forProxy(effectiveProxy(record.file.proxy_url, cfg.proxyUrl)),
-        now
-      })
-      yield* store.save(recordId, next).pipe(Effect.mapError((e) => new RefreshError({ message: `refreshed, but not saved: ${e.message}` })))
-      return bearerOf(record.file.type, next) ?? ""
+      const before = (yield* store.list).find((r) => r.id === recordId)?.hash
+      // one refresh across replicas: whoever holds the lock refreshes, the others take its result
+      return yield* replicas.exclusive(`refresh:${recordId}`, Effect.gen(function*() {
+        const record = (yield* store.list).find((r) => r.id === recordId)
+        if (record === undefined) return yield* new RefreshError({ message: `no auth file ${recordId}` })
+        const refreshedElsewhere = before !== undefined && record.hash !== before ? bearerOf(record.file.type, record.metadata) : undefined
+        if (refreshedElsewhere !== undefined) return refreshedElsewhere
+        const cfg = config.current()
+        const now = yield* Clock.currentTimeMillis
+        const next = yield* refreshers[record.file.type].refresh(record.metadata, record.file, {
+          endpoint: cfg.upstreamEndpoints[tokenEndpointKey[record.file.type]],
+          dispatcher: dispatchers.forProxy(effectiveProxy(record.file.proxy_url, cfg.proxyUrl)),
+          now
+        })
+        yield* store.save(recordId, next).pipe(Effect.mapError((e) => new RefreshError({ message: `refreshed, but not saved: ${e.message}` })))
+        return bearerOf(record.file.type, next) ?? ""
+      }))
     }).pipe(
       Effect.tapBoth({
         onFailure: (e) =>

@@ -4,6 +4,7 @@ import * as Layer from "effect/Layer"
 import { ConfigService } from "../config/config-service.js"
 import type * as IR from "../formats/ir.js"
 import { rfc3339 } from "../providers/shared/oauth-refresh.js"
+import { UsageArchive, type UsageHistory } from "./usage-archive.js"
 
 /** Tokens of one request, as the usage API shows them (output includes reasoning). @category models */
 export interface Tokens {
@@ -81,7 +82,11 @@ const pad = (n: number) => String(n).padStart(2, "0")
 const dayOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 
 /** Builds an empty meter (pure state; the Layer adds the config switch). @category constructors */
-export const makeMeter = (enabled: () => boolean = () => true): Service => {
+export const makeMeter = (
+  enabled: () => boolean = () => true,
+  history: UsageHistory = { totals: [], recent: [] },
+  archive: (r: UsageRecord, day: string, hour: string) => void = () => {}
+): Service => {
   let requests = 0
   let failures = 0
   let tokens = 0
@@ -105,33 +110,48 @@ export const makeMeter = (enabled: () => boolean = () => true): Service => {
     hour = pad(d.getHours())
   }
 
-  const bump = (map: Map<string, { requests: number; tokens: number }>, key: string, t: number) => {
+  const bump = (map: Map<string, { requests: number; tokens: number }>, key: string, t: number, n: number) => {
     const entry = map.get(key)
-    if (entry === undefined) map.set(key, { requests: 1, tokens: t })
+    if (entry === undefined) map.set(key, { requests: n, tokens: t })
     else {
-      entry.requests++
+      entry.requests += n
       entry.tokens += t
     }
   }
 
+  /** Adds `n` requests (`failed` of them failures) with `t` tokens to every count they belong to. */
+  const count = (apiKey: string, model: string, d: string, h: string, n: number, failed: number, t: number) => {
+    requests += n
+    failures += failed
+    tokens += t
+    let api = apis.get(apiKey)
+    if (api === undefined) apis.set(apiKey, (api = { requests: 0, tokens: 0, models: new Map() }))
+    api.requests += n
+    api.tokens += t
+    bump(api.models, model, t, n)
+    if (!byDay.has(d) && byDay.size >= DAYS_KEPT) {
+      const oldest = [...byDay.keys()].sort()[0]
+      if (oldest !== undefined && oldest < d) byDay.delete(oldest)
+      else return bump(byHour, h, t, n)
+    }
+    bump(byDay, d, t, n)
+    bump(byHour, h, t, n)
+  }
+
   const record = (r: UsageRecord) => {
     if (!enabled()) return
-    const t = r.tokens.total_tokens
-    requests++
-    if (r.failed) failures++
-    tokens += t
-    let api = apis.get(r.api)
-    if (api === undefined) apis.set(r.api, (api = { requests: 0, tokens: 0, models: new Map() }))
-    api.requests++
-    api.tokens += t
-    bump(api.models, r.model, t)
     bucket(r.at)
-    if (!byDay.has(day) && byDay.size >= DAYS_KEPT) {
-      const oldest = [...byDay.keys()].sort()[0]
-      if (oldest !== undefined) byDay.delete(oldest)
-    }
-    bump(byDay, day, t)
-    bump(byHour, hour, t)
+    count(r.api, r.model, day, hour, 1, r.failed ? 1 : 0, r.tokens.total_tokens)
+    ring[next] = r
+    next = (next + 1) % DETAIL_CAP
+    archive(r, day, hour)
+  }
+
+  // what an archive kept from earlier runs: the counts in full, the newest records as detail
+  for (const t of [...history.totals].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+    count(t.api, t.model, t.day, t.hour, t.requests, t.failures, t.tokens)
+  }
+  for (const r of history.recent.slice(-DETAIL_CAP)) {
     ring[next] = r
     next = (next + 1) % DETAIL_CAP
   }
@@ -167,8 +187,17 @@ export const makeMeter = (enabled: () => boolean = () => true): Service => {
   return UsageMeter.of({ record, snapshot })
 }
 
-/** The meter, recording while `usage-statistics-enabled` is true (checked per record). @category layers */
+/**
+ * The meter, recording while `usage-statistics-enabled` is true (checked per record); it
+ * starts from what the usage archive kept and hands it every new record.
+ * @category layers
+ */
 export const layer = Layer.effect(
   UsageMeter,
-  Effect.map(ConfigService, (config) => makeMeter(() => config.current().usageStatisticsEnabled))
+  Effect.gen(function*() {
+    const config = yield* ConfigService
+    const archive = yield* UsageArchive
+    const history = yield* archive.load(DETAIL_CAP)
+    return makeMeter(() => config.current().usageStatisticsEnabled, history, archive.append)
+  })
 )

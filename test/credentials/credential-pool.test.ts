@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect, Stream, TestClock } from "effect"
 import type { Credential } from "../../src/credentials/credential.js"
 import { cooldownMs, make, MAX_COOLDOWN_MS } from "../../src/credentials/credential-pool.js"
 import { retryHintMs } from "../../src/pipeline/upstream-error.js"
@@ -140,5 +140,29 @@ describe("credential pool: strategies and disabled credentials", () => {
       const { pick } = yield* pickWith("round-robin")
       const picks = [yield* pick, yield* pick, yield* pick, yield* pick, yield* pick, yield* pick]
       expect(picks).toEqual(["a", "b", "c", "a", "b", "c"])
+    }))
+})
+
+describe("credential pool: cooldowns shared between replicas", () => {
+  it.scoped("publishes each block it decides, and takes in blocks from elsewhere unless it knows a longer one", () =>
+    Effect.gen(function*() {
+      const { pool, pick } = yield* setup(["a", "b"])
+      const published: Array<unknown> = []
+      yield* Effect.forkScoped(Stream.runForEach(pool.blocks, (b) => Effect.sync(() => published.push(b))))
+      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      yield* pool.markFailure("a", "m", { status: 429, retryAfterMs: 5000 }, on)
+      yield* pool.markFailure("a", "m", { status: 500 }, on)
+      yield* Effect.repeatN(Effect.yieldNow(), 20)
+      expect(published).toEqual([{ credential: "a", model: "m", until: 5000, reason: "quota", level: 1 }])
+
+      // another replica saw b exhausted: this one no longer picks it
+      yield* pool.applyShared({ credential: "b", model: "m", until: 60_000, reason: "quota", level: 3 })
+      expect(yield* pick()).toBe("cooling:5000")
+      // a shorter block from elsewhere does not shorten what is known here; unknown credentials are ignored
+      yield* pool.applyShared({ credential: "b", model: "m", until: 1000, reason: "quota", level: 0 })
+      yield* pool.applyShared({ credential: "zz", model: "m", until: 90_000, reason: "quota", level: 0 })
+      yield* TestClock.adjust("6 seconds")
+      expect(yield* pick()).toBe("a")
+      expect((yield* pool.health).find((h) => h.id === "zz")).toBeUndefined()
     }))
 })

@@ -8,6 +8,7 @@ import { refreshBackoffMs, type RefreshStatus, TokenRefresh } from "../../src/cr
 import * as TokenRefreshLive from "../../src/credentials/token-refresh.js"
 import * as AppLog from "../../src/logging/app-log.js"
 import * as UpstreamDispatchers from "../../src/providers/shared/dispatchers.js"
+import * as Replicas from "../../src/store/replicas.js"
 import * as FileStore from "../../src/store/file-store.js"
 import { tokenEndpoint } from "../fakes/oauth-token.js"
 import { tempDir } from "../support/server.js"
@@ -36,6 +37,7 @@ const services = (dir: string, tokenUrl: string) => {
   fs.writeFileSync(configFile, `auth-dir: ${JSON.stringify(path.join(dir, "auths"))}\nlogging-to-file: false\nupstream-endpoints:\n  gemini-oauth: ${tokenUrl}\n  claude-oauth: ${tokenUrl}\n`)
   const base = Layer.mergeAll(ConfigService.layer, UpstreamDispatchers.layer()).pipe(
     Layer.provideMerge(FileStore.layer({ configFile, authDir: path.join(dir, "auths"), watchConfig: false })),
+    Layer.provideMerge(Replicas.single),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, () => {})),
     Layer.provideMerge(NodeFileSystem.layer)
   )

@@ -6,6 +6,7 @@ import { login, type LoginRequest, LoginOverrides } from "../../src/cli/login.js
 import type { LoginProvider } from "../../src/providers/logins.js"
 import { makeRecording } from "../../src/providers/oauth/io.js"
 import type { LoginError } from "../../src/providers/oauth/session.js"
+import type { StoreUnavailable } from "../../src/store/mirror-sync.js"
 import type { ConfigError } from "../../src/config/load.js"
 import * as CodeAssist from "../fakes/gemini-code-assist.js"
 import * as OAuth from "../fakes/oauth-server.js"
@@ -35,7 +36,7 @@ export interface RunningLogin {
   /** The URL the login printed for the user to open (waits for it). */
   readonly url: Effect.Effect<string>
   /** The login's outcome. */
-  readonly done: Effect.Effect<Either.Either<void, LoginError | ConfigError>>
+  readonly done: Effect.Effect<Either.Either<void, LoginError | ConfigError | StoreUnavailable>>
   /** The files in auth-dir now. */
   readonly files: () => ReadonlyArray<string>
   /** A file of auth-dir, parsed. */

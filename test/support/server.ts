@@ -47,6 +47,8 @@ export const startServer = (
     readonly managementStaticPath?: string
     /** Where spans go (tests never read the real environment's OTEL_* variables). */
     readonly tracing?: TracingOptions
+    /** The store's environment (PGSTORE_* ...); tests never read the real one. */
+    readonly env?: Readonly<Record<string, string>>
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -76,6 +78,7 @@ export const startServer = (
         ...(options.watch === undefined ? {} : { watch: options.watch }),
         ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
         tracing: options.tracing ?? {},
+        env: options.env ?? {},
         logOut: (line) => logs.push(line)
       })
     )

@@ -8,18 +8,15 @@ import { CHANNEL, type Database, notifyPayload } from "./pg-database.js"
 export const ensureTables = (db: Database) =>
   Effect.gen(function*() {
     if (db.schema !== undefined) yield* db.sql.unsafe(`CREATE SCHEMA IF NOT EXISTS "${db.schema.replace(/"/g, "\"\"")}"`)
-    yield* db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${db.table("config_store")} (
+    // the two tables differ only in the content's type: config text, auth JSONB
+    for (const [name, content] of [["config_store", "TEXT"], ["auth_store", "JSONB"]] as const) {
+      yield* db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${db.table(name)} (
   id TEXT PRIMARY KEY,
-  content TEXT NOT NULL,
+  content ${content} NOT NULL,
   created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 )`)
-    yield* db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${db.table("auth_store")} (
-  id TEXT PRIMARY KEY,
-  content JSONB NOT NULL,
-  created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
-  updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
-)`)
+    }
   })
 
 /** The config's row id in config_store. @category schema */

@@ -10,6 +10,8 @@ import { parseDsn } from "./dsn.js"
 import { makeDatabase, PgDatabase } from "./pg-database.js"
 import { makePgRemote } from "./pg-remote.js"
 import { makePgReplicas } from "./pg-replicas.js"
+import { makePgUsageArchive } from "./pg-usage-archive.js"
+import { UsageArchive } from "../../usage/usage-archive.js"
 
 /** Where the PostgreSQL store connects and mirrors. @category models */
 export interface PostgresStoreOptions {
@@ -28,12 +30,12 @@ export interface PostgresStoreOptions {
 /**
  * The PostgreSQL store (spec/03 B.6's tables): the Store on a local mirror kept in step by
  * NOTIFY within a fraction of a second, the Replicas coordination (advisory locks, shared
- * cooldowns) and the database itself for what else persists there.
+ * cooldowns), the usage archive, and the database itself.
  * @category layers
  */
 export const layer = (
   options: PostgresStoreOptions
-): Layer.Layer<Store | MirrorSync.MirrorSync | Replicas | PgDatabase, MirrorSync.StoreUnavailable, FileSystem.FileSystem> =>
+): Layer.Layer<Store | MirrorSync.MirrorSync | Replicas | PgDatabase | UsageArchive, MirrorSync.StoreUnavailable, FileSystem.FileSystem> =>
   Layer.scopedContext(Effect.gen(function*() {
     const db = yield* makeDatabase(parseDsn(options.dsn), options.schema)
     const mirrored = yield* Layer.build(MirroredStore.layer({
@@ -43,5 +45,6 @@ export const layer = (
       ...(options.retry !== undefined ? { retry: options.retry } : {})
     }))
     const sync = Context.get(mirrored, MirrorSync.MirrorSync)
-    return mirrored.pipe(Context.add(Replicas, makePgReplicas(db, sync)), Context.add(PgDatabase, db))
+    const usage = yield* makePgUsageArchive(db)
+    return mirrored.pipe(Context.add(Replicas, makePgReplicas(db, sync)), Context.add(PgDatabase, db), Context.add(UsageArchive, usage))
   }))

@@ -1,0 +1,70 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import { ConfigError, loadConfigFile } from "../config/load.js"
+import * as Usage from "../usage/usage-archive.js"
+import { type Backend, chooseBackend, type Env } from "./backend.js"
+import * as Redacted from "effect/Redacted"
+import * as FileStore from "./file-store.js"
+import * as MirroredStore from "./mirrored-store.js"
+import { makeObjectRemote } from "./object/object-remote.js"
+import type { StoreUnavailable } from "./mirror-sync.js"
+import * as PostgresStore from "./postgres/postgres-store.js"
+import * as Replicas from "./replicas.js"
+import type { Store } from "./store.js"
+
+/** Everything a backend provides: the records, replica coordination, the usage archive. @category models */
+export type StoreServices = Store | Replicas.Replicas | Usage.UsageArchive
+
+/** Options of the store as the server and the login command open it. @category models */
+export interface StoreLayerOptions {
+  /** config.yaml of the file store (ignored by the other backends: theirs is in the mirror). */
+  readonly configFile: string
+  /** Watch config.yaml (default true). */
+  readonly watch?: boolean
+  readonly env?: Env
+}
+
+/** The layer of one chosen backend. @category layers */
+export const layerFor = (
+  backend: Backend,
+  options: StoreLayerOptions
+): Layer.Layer<StoreServices, ConfigError | StoreUnavailable, FileSystem.FileSystem> => {
+  switch (backend.kind) {
+    case "file":
+      // the auth-dir the config names at start (a restart moves it); ConfigService then owns the config
+      return Layer.unwrapEffect(Effect.map(loadConfigFile(options.configFile), ({ config }) =>
+        FileStore.layer({
+          configFile: options.configFile,
+          authDir: config.authDir,
+          ...(options.watch === undefined ? {} : { watchConfig: options.watch })
+        }))).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+    case "postgres":
+      return PostgresStore.layer({ dsn: backend.dsn, root: backend.root, ...(backend.schema !== undefined ? { schema: backend.schema } : {}) })
+    case "object":
+      return MirroredStore.layer({
+        root: backend.root,
+        remote: makeObjectRemote({
+          endpoint: backend.endpoint,
+          bucket: backend.bucket,
+          accessKey: backend.accessKey,
+          secretKey: Redacted.make(backend.secretKey),
+          pollInterval: backend.pollInterval
+        })
+      }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+    case "git":
+      return Layer.fail(new ConfigError({ path: backend.root, message: `the ${backend.kind} store is being wired in` }))
+  }
+}
+
+/**
+ * The store the environment chooses (PGSTORE_* before OBJECTSTORE_* before GITSTORE_*,
+ * else the file store on config.yaml); a setting that cannot work is a ConfigError.
+ * @category layers
+ */
+export const layer = (options: StoreLayerOptions) =>
+  Either.match(chooseBackend(options.env ?? process.env, process.cwd()), {
+    onLeft: (message) => Layer.fail(new ConfigError({ path: "environment", message })),
+    onRight: (backend) => layerFor(backend, options)
+  })
