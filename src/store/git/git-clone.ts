@@ -50,22 +50,25 @@ export const make = (dir: string, access: GitAccess): Clone => {
       Effect.catchAll((e) => (codeOf(e) === "NotFoundError" ? Effect.succeed(undefined) : Effect.fail(access.fail(`reading ${ref}`)(e))))
     )
 
-  const cloneFresh = run("cloning", async () => {
-    const tmp = `${repo.dir}.clone-${process.pid}`
-    await fs.promises.rm(tmp, { recursive: true, force: true })
+  const cloneFresh = Effect.tryPromise({ try: (signal) => cloneInto(signal), catch: access.fail("cloning") })
+  const cloneInto = async (signal: AbortSignal) => {
     await fs.promises.mkdir(path.dirname(repo.dir), { recursive: true, mode: 0o700 })
+    // a folder of its own per attempt: a clone given up on (start timeout) may still be running
+    const tmp = await fs.promises.mkdtemp(`${repo.dir}.clone-`)
     try {
       await git.clone({ ...repo, ...net, dir: tmp, url: access.url, singleBranch: true, noTags: true })
       const empty = await git.resolveRef({ ...repo, dir: tmp, ref: "HEAD" }).then(() => false, () => true)
       // an empty remote names no branch; ours is the one its first commit will create
       if (empty) await git.writeRef({ ...repo, dir: tmp, ref: "HEAD", value: `refs/heads/${defaultBranch}`, symbolic: true, force: true })
+      // given up on meanwhile: a later attempt owns the clone's place
+      if (signal.aborted) return
       // a folder left without .git (an interrupted earlier run) is ours to replace
       await fs.promises.rm(repo.dir, { recursive: true, force: true })
       await fs.promises.rename(tmp, repo.dir)
     } finally {
       await fs.promises.rm(tmp, { recursive: true, force: true })
     }
-  })
+  }
 
   // the branch once this process has the clone ready (the folder may still vanish under us)
   let ready: string | undefined
