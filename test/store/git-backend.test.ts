@@ -2,7 +2,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { NodeFileSystem } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer } from "effect"
+import { Context, Effect, Exit, Layer, Logger } from "effect"
 import { gitAccess } from "../../src/store/git/git-access.js"
 import { makeGitRemote } from "../../src/store/git/git-remote.js"
 import { MirrorSync } from "../../src/store/mirror-sync.js"
@@ -134,6 +134,25 @@ describe("Git store: history, races, credentials, Go repositories", () => {
       expect((yield* GitCli.log(repo.dir)).map((c) => c.subject)).toEqual(["Update auth x.json", "Initialize git token store"])
       expect((yield* GitCli.git(dir, "status", "--porcelain")).toString()).toBe("")
       expect(fs.readFileSync(path.join(dir, "auths", "x.json"), "utf8")).toBe(authText(1))
+    }))
+
+  it.scopedLive("a local commit that never reached the remote (a crash before the push) is set aside; the snapshot is the remote's", () =>
+    Effect.gen(function*() {
+      const { repo } = yield* gitBackend
+      const dir = path.join(yield* tempDir, "clone")
+      const a = yield* remoteAt(repo.url, dir)
+      yield* a.snapshot
+      fs.writeFileSync(path.join(dir, "auths", "local-only.json"), authText(1))
+      yield* GitCli.git(dir, "add", "auths/local-only.json")
+      yield* GitCli.git(dir, "commit", "--quiet", "-m", "Update auth local-only.json")
+      yield* GitCli.commitFiles(repo.dir, { "auths/theirs.json": authText(2) }, "Update auth theirs.json")
+      const logs: Array<string> = []
+      const snapshot = yield* a.snapshot.pipe(Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => logs.push(String(message))))))
+      expect([...snapshot.auths.keys()]).toEqual(["theirs.json"])
+      expect(logs.join("\n")).toMatch(/local commits not on the remote were set aside/)
+      expect((yield* GitCli.git(dir, "rev-parse", "main")).toString()).toBe((yield* GitCli.git(dir, "rev-parse", "origin/main")).toString())
+      expect(fs.existsSync(path.join(dir, "auths", "local-only.json"))).toBe(false)
+      expect((yield* GitCli.log(repo.dir)).map((c) => c.subject)).toEqual(["Update auth theirs.json", "Initialize git token store"])
     }))
 
   it.scopedLive("a wrong token is a clear error that shows no credentials, from the URL or the options", () =>
