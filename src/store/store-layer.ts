@@ -1,3 +1,4 @@
+import * as path from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -8,6 +9,7 @@ import { type Backend, chooseBackend, type Env } from "./backend.js"
 import * as Redacted from "effect/Redacted"
 import * as FileStore from "./file-store.js"
 import * as MirroredStore from "./mirrored-store.js"
+import { makeGitRemote } from "./git/git-remote.js"
 import { makeObjectRemote } from "./object/object-remote.js"
 import type { StoreUnavailable } from "./mirror-sync.js"
 import * as PostgresStore from "./postgres/postgres-store.js"
@@ -54,7 +56,16 @@ export const layerFor = (
         })
       }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
     case "git":
-      return Layer.fail(new ConfigError({ path: backend.root, message: `the ${backend.kind} store is being wired in` }))
+      return MirroredStore.layer({
+        root: backend.root,
+        remote: makeGitRemote({
+          url: backend.url,
+          username: backend.username,
+          token: backend.token,
+          repoDir: path.join(backend.root, ".repository"),
+          pullInterval: backend.pullInterval
+        })
+      }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
   }
 }
 

@@ -17,10 +17,14 @@ import { goAuthFiles } from "./fixtures.js"
 const claude = JSON.parse(goAuthFiles["claude-user@example.com.json"]!) as JsonObject
 const codex = JSON.parse(goAuthFiles["codex-user@example.com.json"]!) as JsonObject
 
-/** Builds a layer in its own scope, so a test can stop it (a replica's shutdown) and start another. */
+/**
+ * Builds a layer in its own scope, so a test can stop it (a replica's shutdown) and start
+ * another; whatever the test leaves open stops with the test, before its backend does.
+ */
 export const openIn = <ROut, E>(layer: Layer.Layer<ROut, E>) =>
   Effect.gen(function*() {
     const scope = yield* Scope.make()
+    yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
     const context = yield* Layer.buildWithScope(layer, scope)
     return { context, close: Scope.close(scope, Exit.void) }
   })
