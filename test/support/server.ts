@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Context, type Duration, Effect, Layer } from "effect"
+import type { ExtraProvider } from "../../src/providers/provider-set.js"
 import type { TracingOptions } from "../../src/usage/tracing.js"
 import * as App from "../../src/app.js"
 import { ConfigService } from "../../src/config/config-service.js"
@@ -47,6 +48,8 @@ export const startServer = (
     readonly managementStaticPath?: string
     /** Where spans go (tests never read the real environment's OTEL_* variables). */
     readonly tracing?: TracingOptions
+    /** Providers added besides the built-in ones. */
+    readonly providers?: ReadonlyArray<ExtraProvider>
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -76,6 +79,7 @@ export const startServer = (
         ...(options.watch === undefined ? {} : { watch: options.watch }),
         ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
         tracing: options.tracing ?? {},
+        ...(options.providers === undefined ? {} : { providers: options.providers }),
         logOut: (line) => logs.push(line)
       })
     )
