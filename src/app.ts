@@ -1,3 +1,4 @@
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -15,7 +16,13 @@ import * as WebLogins from "./management/web-logins.js"
 import * as Pipeline from "./pipeline/pipeline.js"
 import * as Relay from "./relay/relay.js"
 import type { Timing } from "./relay/session.js"
+import * as Replicas from "./store/replicas.js"
+import type { Store, StoreError } from "./store/store.js"
 import * as StoreLayer from "./store/store-layer.js"
+import type { StoreUnavailable } from "./store/mirror-sync.js"
+import type { ConfigError } from "./config/load.js"
+import * as Providers from "./providers/provider-set.js"
+import * as UsageArchive from "./usage/usage-archive.js"
 import * as UpstreamDispatchers from "./providers/shared/dispatchers.js"
 import * as Metrics from "./usage/metrics.js"
 import * as Tracing from "./usage/tracing.js"
@@ -35,7 +42,23 @@ export interface AppOptions {
   readonly tracing?: Tracing.TracingOptions
   /** The environment choosing the store (PGSTORE_*, OBJECTSTORE_*, GITSTORE_*; default: the process's). */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** Providers to serve besides the built-in ones (library use: see docs/sdk.md). */
+  readonly providers?: ReadonlyArray<Providers.ExtraProvider>
+  /** The Store to keep config and auth records in (default: the one the environment chooses); it fails to start with a StoreError. */
+  readonly store?: Layer.Layer<Store, StoreError>
 }
+
+/** The Store given (alone: no replicas, no usage archive), else the one the environment chooses. */
+const storeLayer = (
+  options: AppOptions
+): Layer.Layer<StoreLayer.StoreServices, ConfigError | StoreUnavailable | StoreError, FileSystem.FileSystem> =>
+  options.store !== undefined
+    ? options.store.pipe(Layer.merge(Replicas.single), Layer.merge(UsageArchive.none))
+    : StoreLayer.layer({
+      configFile: options.configFile,
+      ...(options.watch === undefined ? {} : { watch: options.watch }),
+      ...(options.env === undefined ? {} : { env: options.env })
+    })
 
 /**
  * Every service of a running server, as one Layer: what `serve` runs and what the
@@ -49,13 +72,15 @@ export const layer = (options: AppOptions) =>
     Layer.provideMerge(Pipeline.layer),
     Layer.provideMerge(Layer.mergeAll(UsageMeter.layer, Metrics.layer, Tracing.layer(options.tracing ?? Tracing.fromEnv()))),
     Layer.provideMerge(TokenRefresh.layer),
-    Layer.provideMerge(Layer.mergeAll(ModelRegistry.layer, CredentialPool.layer, UpstreamDispatchers.layer(), Relay.layer(options.relayTiming))),
+    Layer.provideMerge(Layer.mergeAll(
+      ModelRegistry.layer,
+      CredentialPool.layer,
+      UpstreamDispatchers.layer(),
+      Relay.layer(options.relayTiming),
+      Providers.layer(options.providers)
+    )),
     Layer.provideMerge(ConfigService.layer),
-    Layer.provideMerge(StoreLayer.layer({
-      configFile: options.configFile,
-      ...(options.watch === undefined ? {} : { watch: options.watch }),
-      ...(options.env === undefined ? {} : { env: options.env })
-    })),
+    Layer.provideMerge(storeLayer(options)),
     Layer.provideMerge(AppLog.layer({ debug: false, toFile: false, dir: "", secrets: [] }, options.logOut)),
     Layer.provideMerge(NodeFileSystem.layer)
   )

@@ -6,7 +6,7 @@ import * as Stream from "effect/Stream"
 import { ConfigService } from "../config/config-service.js"
 import type { Config } from "../config/schema.js"
 import { baseUrlFor } from "../providers/base-url.js"
-import { providers } from "../providers/registry.js"
+import { Providers } from "../providers/provider-set.js"
 import { effectiveProxy, UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { getJson } from "../providers/shared/send.js"
 import { Relay } from "../relay/relay.js"
@@ -40,7 +40,7 @@ export const tabCredential = (sessionId: string): Credential => ({
 
 /**
  * Keeps the pool and the registry in step with config, the auth files and the relay: every
- * config change re-derives the API-key credentials, every Store change adds, replaces or
+ * config change re-derives the API-key credentials (and those of added providers), every Store change adds, replaces or
  * removes a file credential, every tab that connects or leaves adds or removes its
  * credential; a background fiber asks each upstream what it serves, at start and
  * hourly, keeping the last good list when a listing fails.
@@ -53,6 +53,7 @@ export const run = Effect.gen(function*() {
   const dispatchers = yield* UpstreamDispatchers
   const store = yield* Store
   const relay = yield* Relay
+  const providers = yield* Providers
   const listed = new Map<string, ReadonlyArray<ModelInfo>>()
   const failing = new Set<string>()
   let current: ReadonlyArray<Credential> = []
@@ -60,8 +61,12 @@ export const run = Effect.gen(function*() {
   const fromFiles = new Map<string, Credential>()
   let fromTabs: ReadonlyArray<Credential> = []
 
-  const register = (c: Credential) =>
-    c.disabled === true ? registry.unregister(c.id) : registry.register(c.id, c.provider, servedModels(c, providers[c.kind], listed.get(c.id) ?? []))
+  const register = (c: Credential) => {
+    const provider = providers.get(c.kind)
+    return c.disabled === true || provider === undefined
+      ? registry.unregister(c.id)
+      : registry.register(c.id, c.provider, servedModels(c, provider, listed.get(c.id) ?? []))
+  }
 
   // config keys, auth files and tabs together: one pool, one registry
   const rebuild = Effect.gen(function*() {
@@ -73,10 +78,25 @@ export const run = Effect.gen(function*() {
     current = next
   })
 
+  // an added provider's credential of a kind no provider has could never be called: left out, said once
+  const unknownKinds = new Set<string>()
+  const callable = (cs: ReadonlyArray<Credential>) =>
+    Effect.gen(function*() {
+      const out: Array<Credential> = []
+      for (const c of cs) {
+        if (providers.get(c.kind) !== undefined) out.push(c)
+        else if (!unknownKinds.has(c.kind)) {
+          unknownKinds.add(c.kind)
+          yield* Effect.logWarning(`credential ${c.id} ignored: no provider has kind ${c.kind}`)
+        }
+      }
+      return out
+    })
+
   const apply = (cfg: Config) =>
-    Effect.suspend(() => {
-      fromConfig = credentialsFromConfig(cfg)
-      return rebuild
+    Effect.gen(function*() {
+      fromConfig = [...credentialsFromConfig(cfg), ...(yield* callable(providers.credentials(cfg)))]
+      yield* rebuild
     })
 
   const fromRecord = (record: AuthRecord) =>
@@ -97,8 +117,8 @@ export const run = Effect.gen(function*() {
       : Effect.suspend(() => (fromFiles.delete(change.id) ? rebuild : Effect.void))
 
   function listOne(cfg: Config, c: Credential | undefined): Effect.Effect<void> {
-    if (c === undefined) return Effect.void
-    const provider = providers[c.kind]
+    const provider = c === undefined ? undefined : providers.get(c.kind)
+    if (c === undefined || provider === undefined) return Effect.void
     const baseUrl = baseUrlFor(cfg, c, provider)
     if (provider.listModels === undefined || baseUrl === "") return Effect.void
     const listing = provider.listModels(c, baseUrl)

@@ -1,7 +1,10 @@
 import type { ModelAlias } from "../config/schema.js"
 
-/** The upstream families a credential can belong to. @category models */
-export type ProviderKind = "gemini" | "gemini-cli" | "aistudio" | "claude" | "codex" | "qwen" | "iflow" | "openai-compat"
+/** The upstream families built in. @category models */
+export type BuiltinKind = "gemini" | "gemini-cli" | "aistudio" | "claude" | "codex" | "qwen" | "iflow" | "openai-compat"
+
+/** The family a credential belongs to: a built-in one, or one a program added through the library API. @category models */
+export type ProviderKind = BuiltinKind | (string & {})
 
 /** The OAuth side of a credential that came from an auth file. @category models */
 export interface OAuth {
@@ -45,3 +48,18 @@ export interface Credential {
   /** `disabled: true` in the auth file: kept, listed, never selected. */
   readonly disabled?: boolean
 }
+
+/**
+ * A credential from its id, kind and key, the other fields defaulted (provider key = kind,
+ * label = id, no own base URL, proxy, headers or model list): for added providers.
+ * @category constructors
+ */
+export const make = (fields: Pick<Credential, "id" | "kind" | "apiKey"> & Partial<Credential>): Credential => ({
+  provider: fields.kind,
+  label: fields.id,
+  baseUrl: "",
+  proxyUrl: "",
+  headers: {},
+  models: [],
+  ...fields
+})

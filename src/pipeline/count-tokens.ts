@@ -6,7 +6,7 @@ import type { JsonObject } from "../formats/json.js"
 import { tryParse } from "../formats/json.js"
 import { baseUrlFor } from "../providers/base-url.js"
 import type { CallInput } from "../providers/provider.js"
-import { providers } from "../providers/registry.js"
+import { providerOf } from "../providers/provider-set.js"
 import { readAll } from "../providers/shared/send.js"
 import type { Credential } from "../credentials/credential.js"
 import type { Candidate } from "../credentials/model-registry.js"
@@ -32,7 +32,7 @@ export const countAttempt = (plan: CallPlan, credential: Credential, candidate: 
 
 const countWith = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<number, AttemptError> =>
   Effect.gen(function*() {
-    const provider = providers[credential.kind]
+    const provider = yield* providerOf(plan.providers, credential)
     // counting always decodes the request up front, so plan.ir is set
     if (provider.countTokens === undefined) return yield* countLocally(plan.ir!)
     const input: CallInput = {

@@ -9,7 +9,7 @@ import type * as IR from "../formats/ir.js"
 import { baseUrlFor } from "../providers/base-url.js"
 import type { CallInput, Provider, Target } from "../providers/provider.js"
 import { maskSecret } from "../logging/redact.js"
-import { providers } from "../providers/registry.js"
+import { providerOf, type Service as Providers } from "../providers/provider-set.js"
 import { effectiveProxy, type Service as Dispatchers } from "../providers/shared/dispatchers.js"
 import { header, readAll, send, type SentResponse, type UpstreamResponse } from "../providers/shared/send.js"
 import type { Service as Relay } from "../relay/relay.js"
@@ -38,6 +38,8 @@ export interface CallPlan {
   readonly dispatchers: Dispatchers
   /** The AI Studio relay: the transport of `aistudio` credentials. */
   readonly relay: Relay
+  /** Every provider, by kind. */
+  readonly providers: Providers
   /** The decoded client request, when some candidate needs a translation. */
   readonly ir: IR.Request | undefined
   readonly reasoning: IR.Request["reasoning"]
@@ -178,8 +180,7 @@ export const attempt = (plan: CallPlan, credential: Credential, candidate: Candi
   withRenewal(plan, credential, (c) => attemptWith(plan, c, candidate))
 
 const attemptWith = (plan: CallPlan, credential: Credential, candidate: Candidate): Effect.Effect<Outcome, AttemptError> =>
-  Effect.suspend(() => {
-    const provider = providers[credential.kind]
+  Effect.flatMap(providerOf(plan.providers, credential), (provider) => {
     const passthrough = canPassThrough(plan, provider)
     const input: CallInput = {
       credential,

@@ -6,7 +6,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { CredentialPool } from "../credentials/credential-pool.js"
 import type { NoCredential } from "../credentials/credential-pool.js"
-import type { Credential, ProviderKind } from "../credentials/credential.js"
+import type { Credential } from "../credentials/credential.js"
 import { type Candidate, ModelRegistry } from "../credentials/model-registry.js"
 import { TokenRefresh } from "../credentials/token-refresh.js"
 import type { CodecContext } from "../formats/codecs.js"
@@ -16,7 +16,8 @@ import { Metrics, outcomeOf } from "../usage/metrics.js"
 import { Tracing } from "../usage/tracing.js"
 import { tokensOf, UsageMeter } from "../usage/usage-meter.js"
 import { ApiError } from "../http/errors.js"
-import { providers } from "../providers/registry.js"
+import type { Provider } from "../providers/provider.js"
+import { providerOf, Providers } from "../providers/provider-set.js"
 import { UpstreamDispatchers } from "../providers/shared/dispatchers.js"
 import { Relay } from "../relay/relay.js"
 import { type AttemptsError, runAttempts } from "./attempts.js"
@@ -76,6 +77,7 @@ export const make = Effect.gen(function*() {
   const metrics = yield* Metrics
   const tracing = (yield* Tracing).enabled
   const relay = yield* Relay
+  const providers = yield* Providers
 
   const clientError = (plan: CallPlan, sameDialect: (provider: string) => boolean) => (e: AttemptsError | AttemptError): ApiError => {
     switch (e._tag) {
@@ -106,14 +108,14 @@ export const make = Effect.gen(function*() {
       labels.model = route.model
       const reasoning = route.reasoning ?? suffixReasoning(call.model, route.model)
       const counting = call.format === "claude-count-tokens" || call.action === "countTokens"
-      // provider key -> its upstream family, for the candidates of this model
-      const kindOf = new Map<string, ProviderKind>()
+      // provider key -> its upstream, for the candidates of this model
+      const upstreamOf = new Map<string, Provider>()
       for (const c of route.candidates.values()) {
         const cred = yield* pool.get(c.credentialId)
-        if (cred) kindOf.set(c.provider, cred.kind)
+        if (cred) upstreamOf.set(c.provider, yield* providerOf(providers, cred))
       }
       // decode the client's request once, and only if some candidate needs a translation
-      const needsIr = counting || [...kindOf.values()].some((k) => !canPassThrough({ client, reasoning }, providers[k]))
+      const needsIr = counting || [...upstreamOf.values()].some((p) => !canPassThrough({ client, reasoning }, p))
       const ir = needsIr ? client.ir() : undefined
       if (ir !== undefined && Either.isLeft(ir)) return yield* ir.left
       const created = Math.floor((yield* Clock.currentTimeMillis) / 1000)
@@ -125,6 +127,7 @@ export const make = Effect.gen(function*() {
         config: call.config,
         dispatchers,
         relay,
+        providers,
         ir: ir === undefined ? undefined : ir.right,
         reasoning,
         // built on first use: it decodes the request, which a passthrough call never needs
@@ -135,8 +138,8 @@ export const make = Effect.gen(function*() {
         tokens
       }
       const sameDialect = (providerKey: string) => {
-        const kind = kindOf.get(providerKey)
-        return kind !== undefined && canPassThrough({ client, reasoning }, providers[kind])
+        const provider = upstreamOf.get(providerKey)
+        return provider !== undefined && canPassThrough({ client, reasoning }, provider)
       }
       const order = yield* pool.providerOrder(route.model, route.providers)
       const common = {

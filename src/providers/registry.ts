@@ -1,4 +1,4 @@
-import type { ProviderKind } from "../credentials/credential.js"
+import type { BuiltinKind } from "../credentials/credential.js"
 import { aistudioProvider } from "./aistudio/provider.js"
 import { claudeProvider } from "./claude/provider.js"
 import { codexProvider } from "./codex/provider.js"
@@ -10,7 +10,7 @@ import type { Provider } from "./provider.js"
 import { qwenProvider } from "./qwen/provider.js"
 
 /** Every provider, by kind: adding one is a folder and a line here. @category registry */
-export const providers: { readonly [K in ProviderKind]: Provider } = {
+export const providers: { readonly [K in BuiltinKind]: Provider } = {
   gemini: geminiProvider,
   "gemini-cli": geminiCliProvider,
   aistudio: aistudioProvider,

@@ -43,7 +43,12 @@ export const writeAtomically = (
           return false
         }
       }
-      yield* fs.rename(tmp, target)
+      yield* fs.rename(tmp, target).pipe(
+        // a file bind-mounted on its own (Docker's `-v ./config.yaml:/CLIProxyAPI/config.yaml`) cannot be
+        // renamed over: write it in place instead, which readers may see half-done, but which works
+        Effect.catchIf((e) => e._tag === "SystemError" && e.reason === "Busy", () =>
+          Effect.zipRight(fs.writeFileString(target, text), fs.remove(tmp)))
+      )
       return true
     }).pipe(Effect.tapError(() => fs.remove(tmp).pipe(Effect.ignore)))
   })

@@ -1,46 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
-import * as net from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
+import { freePort, type Running, start } from "../support/process.js"
 
 // These tests run the built CLI (`npm test` builds dist/ first), as a user would.
 const main = path.resolve("dist/main.js")
-const children: Array<ChildProcess> = []
+const children: Array<Running> = []
 afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL")
+  for (const c of children.splice(0)) c.stop("SIGKILL")
 })
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
-
-const run = (args: Array<string>, home: string) => {
-  const child = spawn(process.execPath, [main, ...args], { cwd: home, env: { ...process.env, HOME: home }, stdio: "pipe" })
-  children.push(child)
-  let out = ""
-  let err = ""
-  child.stdout.on("data", (d) => (out += d))
-  child.stderr.on("data", (d) => (err += d))
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
-  const waitFor = (text: string, ms = 10_000) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${text}" within ${ms} ms; stdout: ${out}; stderr: ${err}`)), ms)
-      const check = () => {
-        if (out.includes(text) || err.includes(text)) {
-          clearTimeout(timer)
-          resolve()
-        } else setTimeout(check, 20)
-      }
-      check()
-    })
-  return { child, exited, waitFor, out: () => out, err: () => err }
-}
+const run = (args: Array<string>, home: string) =>
+  start(children, process.execPath, [main, ...args], { cwd: home, env: { ...process.env, HOME: home } })
 
 const tmpHome = () => fs.mkdtempSync(path.join(os.tmpdir(), "cpa-home-"))
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -57,5 +58,26 @@ describe("writeAtomically", () => {
       expect(fs.statSync(file).mode & 0o777).toBe(0o600)
       expect(yield* writeAtomically(file, "v3", { expect: "v1" }).pipe(Effect.provide(fsLayer))).toBe(false)
       expect(fs.readFileSync(file, "utf8")).toBe("v2")
+    }))
+})
+
+describe("writeAtomically on a file mounted on its own", () => {
+  // Docker's `-v ./config.yaml:/CLIProxyAPI/config.yaml` makes the file a mount point: a rename
+  // over it fails with EBUSY. Mounting needs root, as the CI machines run.
+  it.scopedLive("writes in place when the file cannot be renamed over", () =>
+    Effect.gen(function*() {
+      const dir = yield* tempDir
+      const source = path.join(dir, "host-config.yaml")
+      const target = path.join(dir, "config.yaml")
+      fs.writeFileSync(source, "port: 1\n")
+      fs.writeFileSync(target, "")
+      yield* Effect.acquireRelease(
+        Effect.sync(() => execFileSync("mount", ["--bind", source, target])),
+        () => Effect.sync(() => execFileSync("umount", [target]))
+      )
+      const wrote = yield* writeAtomically(target, "port: 2\n").pipe(Effect.provide(NodeFileSystem.layer))
+      expect(wrote).toBe(true)
+      expect(fs.readFileSync(source, "utf8")).toBe("port: 2\n")
+      expect(fs.readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([])
     }))
 })

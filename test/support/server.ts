@@ -3,6 +3,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { Context, type Duration, Effect, Layer } from "effect"
+import type { ExtraProvider } from "../../src/providers/provider-set.js"
 import type { TracingOptions } from "../../src/usage/tracing.js"
 import * as App from "../../src/app.js"
 import { ConfigService } from "../../src/config/config-service.js"
@@ -49,6 +50,8 @@ export const startServer = (
     readonly tracing?: TracingOptions
     /** The store's environment (PGSTORE_* ...); tests never read the real one. */
     readonly env?: Readonly<Record<string, string>>
+    /** Providers added besides the built-in ones. */
+    readonly providers?: ReadonlyArray<ExtraProvider>
   } = {}
 ) =>
   Effect.gen(function*() {
@@ -79,6 +82,7 @@ export const startServer = (
         ...(options.relayTiming === undefined ? {} : { relayTiming: options.relayTiming }),
         tracing: options.tracing ?? {},
         env: options.env ?? {},
+        ...(options.providers === undefined ? {} : { providers: options.providers }),
         logOut: (line) => logs.push(line)
       })
     )

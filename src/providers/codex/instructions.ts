@@ -1,5 +1,6 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 
 /** The official Codex CLI prompts, vendored byte for byte in `data/codex-instructions/`. @category instructions */
 export interface Instructions {
@@ -11,7 +12,7 @@ export interface Instructions {
 
 const dataDir = () => {
   // dist/providers/codex -> ../../../data, src/providers/codex -> ../../../data
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../../data/codex-instructions")
+  return fileURLToPath(new URL("../../../data/codex-instructions", import.meta.url))
 }
 
 /** Loads the vendored prompts once (they ship in the package). @category instructions */
