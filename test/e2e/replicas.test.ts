@@ -9,7 +9,8 @@ import Anthropic from "@anthropic-ai/sdk"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
-import { query, postgresUrl, testSchema } from "../support/postgres.js"
+import { tokenEndpoint } from "../fakes/oauth-token.js"
+import { isRealServer, postgresUrl, query, testSchema } from "../support/postgres.js"
 import { eventuallyEffect, http, startServer, tempDir } from "../support/server.js"
 
 const SECRET = "replica-mgmt-secret"
@@ -28,28 +29,43 @@ const ask = (url: string, key: string) =>
       .then(() => 200, (e: { status?: number }) => e.status ?? 0)
   )
 
+/** A fresh schema holding the given config, and the environment that puts a replica on it. */
+const sharedDatabase = (configLines: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const schema = yield* testSchema
+    const dsn = yield* postgresUrl
+    yield* query(`CREATE SCHEMA "${schema}"`)
+    yield* query(`CREATE TABLE "${schema}"."config_store" (id TEXT PRIMARY KEY, content TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(), updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())`)
+    yield* query(`INSERT INTO "${schema}"."config_store" (id, content) VALUES ('config', $1)`, [[...configLines, ""].join("\n")])
+    return { schema, envFor: (dir: string) => ({ PGSTORE_DSN: dsn, PGSTORE_SCHEMA: schema, PGSTORE_LOCAL_PATH: dir }) }
+  })
+
+/** The model calls a fake received (not the model listings each replica makes). */
+const messages = (fake: { readonly requests: Effect.Effect<ReadonlyArray<{ readonly path: string; readonly headers: Readonly<Record<string, string>> }>> }) =>
+  Effect.map(fake.requests, (rs) => rs.filter((r) => r.path === "/v1/messages"))
+
+/** Starts a replica with a mirror folder of its own. */
+const replica = (envFor: (dir: string) => Record<string, string>) =>
+  Effect.flatMap(tempDir, (dir) => startServer(undefined, { env: envFor(dir) }))
+
 describe("replicas on one PostgreSQL", () => {
   it.scopedLive("a credential uploaded through one replica serves on the other; a key added and a credential deleted reach it too; usage survives a restart", () =>
     Effect.gen(function*() {
       const fake = yield* Claude.make({ models: [] })
-      const schema = yield* testSchema
-      const dsn = yield* postgresUrl
-      yield* query(`CREATE SCHEMA "${schema}"`)
-      yield* query(`CREATE TABLE "${schema}"."config_store" (id TEXT PRIMARY KEY, content TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(), updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW())`)
-      yield* query(`INSERT INTO "${schema}"."config_store" (id, content) VALUES ('config', $1)`, [
-        ["api-keys: [client-one]", "logging-to-file: false", "remote-management:", `  secret-key: ${SECRET}`, "upstream-endpoints:", `  claude: ${fake.url}`, ""].join("\n")
-      ])
-      const envFor = (dir: string) => ({ PGSTORE_DSN: dsn, PGSTORE_SCHEMA: schema, PGSTORE_LOCAL_PATH: dir })
-      const dirA = yield* tempDir
+      const { envFor } = yield* sharedDatabase(["api-keys: [client-one]", "logging-to-file: false", "remote-management:", `  secret-key: ${SECRET}`, "upstream-endpoints:", `  claude: ${fake.url}`])
       const dirB = yield* tempDir
-      const a = yield* startServer(undefined, { env: envFor(dirA) })
+      const a = yield* replica(envFor)
       const b = yield* Effect.scoped(Effect.gen(function*() {
         const b = yield* startServer(undefined, { env: envFor(dirB) })
         expect(yield* ask(b.url, "client-one")).not.toBe(200)
 
+        // the database drops every connection first: the replicas reconnect and carry on
+        if (yield* isRealServer) {
+          yield* query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'cli-proxy-api%' AND pid <> pg_backend_pid()`)
+        }
         const uploaded = yield* manage(a.url, "POST", "/auth-files?name=claude-replica@example.com.json", credential)
         expect(uploaded.status).toBe(200)
-        yield* eventuallyEffect(Effect.map(ask(b.url, "client-one"), (s) => s === 200), "B serves with the credential uploaded to A", 2000)
+        yield* eventuallyEffect(Effect.map(ask(b.url, "client-one"), (s) => s === 200), "B serves with the credential uploaded to A", 3000)
 
         const keys = yield* manage(a.url, "PUT", "/api-keys", JSON.stringify(["client-one", "client-two"]))
         expect(keys.status).toBe(200)
@@ -71,6 +87,60 @@ describe("replicas on one PostgreSQL", () => {
       yield* eventuallyEffect(Effect.map(ask(again.url, "client-one"), (s) => s !== 200), "the restarted B stops serving once A deleted the credential", 2000)
       expect((yield* fake.requests).length).toBeGreaterThanOrEqual(2)
     }))
+})
+
+describe("replicas share token refreshes and cooldowns", () => {
+  it.scopedLive("an expired token asked for on two replicas at once is refreshed once, and both use the new token", () =>
+    Effect.gen(function*() {
+      const fake = yield* Claude.make({ models: [] })
+      // slow enough that both replicas ask while the first refresh is still running
+      const tokens = yield* tokenEndpoint({ delayMs: 600 })
+      const { envFor, schema } = yield* sharedDatabase([
+        "api-keys: [client-one]", "logging-to-file: false",
+        "upstream-endpoints:", `  claude: ${fake.url}`, `  claude-oauth: ${tokens.url}`
+      ])
+      const a = yield* replica(envFor)
+      const b = yield* replica(envFor)
+      const expired = JSON.stringify({ type: "claude", access_token: "old-token", refresh_token: "r0", email: "once@example.com", expired: new Date(Date.now() - 60_000).toISOString() })
+      // written straight into the database, as another tool would: the replicas pick it up
+      yield* query(`INSERT INTO "${schema}"."auth_store" (id, content) VALUES ('claude-once@example.com.json', $1::jsonb)`, [expired])
+      yield* query(`SELECT pg_notify('cliproxy_store', $1)`, [`${schema}:store`])
+      yield* eventuallyEffect(Effect.map(http(`${b.url}/v1/models`, { headers: { authorization: "Bearer client-one" } }), (r) => r.text.includes(MODEL)), "B lists the credential's models", 12_000)
+      yield* eventuallyEffect(Effect.map(http(`${a.url}/v1/models`, { headers: { authorization: "Bearer client-one" } }), (r) => r.text.includes(MODEL)), "A lists the credential's models", 12_000)
+      const both = yield* Effect.all([ask(a.url, "client-one"), ask(b.url, "client-one")], { concurrency: 2 })
+      expect(both).toEqual([200, 200])
+      expect(tokens.calls().length).toBe(1)
+      const used = (yield* messages(fake)).map((r) => r.headers.authorization)
+      expect(used).toEqual(["Bearer at-1", "Bearer at-1"])
+    }), 40_000)
+
+  it.scopedLive("a credential one replica saw exhausted (429) is not tried by the other until it recovers", () =>
+    Effect.gen(function*() {
+      const fake = yield* Claude.make({ models: [] })
+      const { envFor, schema } = yield* sharedDatabase(["api-keys: [client-one]", "logging-to-file: false", "upstream-endpoints:", `  claude: ${fake.url}`])
+      const a = yield* replica(envFor)
+      const b = yield* replica(envFor)
+      const account = (name: string) => JSON.stringify({ type: "claude", access_token: `token-${name}`, refresh_token: "r", email: `${name}@example.com`, expired: later })
+      for (const name of ["x", "y"]) {
+        yield* query(`INSERT INTO "${schema}"."auth_store" (id, content) VALUES ($1, $2::jsonb)`, [`claude-${name}@example.com.json`, account(name)])
+      }
+      yield* query(`SELECT pg_notify('cliproxy_store', $1)`, [`${schema}:store`])
+      for (const s of [a, b]) {
+        yield* eventuallyEffect(Effect.map(http(`${s.url}/v1/models`, { headers: { authorization: "Bearer client-one" } }), (r) => r.text.includes(MODEL)), "models listed", 12_000)
+      }
+      // A's first attempt is told the account is exhausted for a minute; it fails over
+      yield* fake.enqueue(Claude.errorReply(429, { retryAfter: 60 }))
+      expect(yield* ask(a.url, "client-one")).toBe(200)
+      const [first, second] = (yield* messages(fake)).map((r) => r.headers.authorization)
+      expect(first).not.toBe(second)
+      const exhausted = first!
+      yield* Effect.sleep("500 millis")
+      yield* fake.clear
+      for (let i = 0; i < 4; i++) expect(yield* ask(b.url, "client-one")).toBe(200)
+      const onB = (yield* messages(fake)).map((r) => r.headers.authorization)
+      expect(onB).toHaveLength(4)
+      expect(onB).not.toContain(exhausted)
+    }), 40_000)
 })
 
 describe("store faults at start", () => {

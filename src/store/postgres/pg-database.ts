@@ -19,7 +19,10 @@ export interface Database {
   readonly schema: string | undefined
   /** A table name, schema-qualified and quoted. */
   readonly table: (name: string) => string
-  /** Messages on CHANNEL for this schema, from a connection of their own; the stream fails when it drops. */
+  /**
+   * Messages on CHANNEL for this schema, from a connection of their own, starting with a
+   * `store` message once listening; the stream fails when the connection drops.
+   */
   readonly listen: Stream.Stream<string, Error>
   /** The reason of a failed query in plain words (the driver's own message, not the wrapper's). */
   readonly reason: (e: SqlError) => string
@@ -57,6 +60,8 @@ export const makeDatabase = (target: PgTarget, schema: string | undefined): Effe
             })
             await client.connect()
             await client.query(`LISTEN ${quote(CHANNEL)}`)
+            // (re)connected: whatever was notified while not listening is missed, so say "look now"
+            void emit.single("store")
             return client
           },
           catch: (e) => (e instanceof Error ? e : new Error(String(e)))
