@@ -47,7 +47,10 @@ export const login = (request: LoginRequest) =>
   Effect.gen(function*() {
     const overrides = yield* LoginOverrides
     // the same store the server uses (a backend's mirror, pushed before exit, or the auth-dir)
-    const services = Layer.merge(StoreLayer.layer({ configFile: request.configFile, watch: false }), UpstreamDispatchers.layer())
+    const services = Layer.merge(
+      StoreLayer.layer({ configFile: request.configFile, watch: false, ...(overrides.env === undefined ? {} : { env: overrides.env }) }),
+      UpstreamDispatchers.layer()
+    )
     yield* Effect.scoped(Effect.gen(function*() {
       const io = overrides.io ?? (yield* makeTerminal())
       const store = yield* Store

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
-import { AppLog, logsDirFor } from "../logging/app-log.js"
+import { AppLog } from "../logging/app-log.js"
 import { configSecrets } from "./config-secrets.js"
 import { changedKeys, restartRequired } from "./diff.js"
 import { Store } from "../store/store.js"
@@ -16,6 +16,8 @@ import { hashSecretInConfig } from "./secret.js"
 export interface Service {
   /** The config file path, or its local mirror (it may not exist: then the defaults are in force). */
   readonly file: string
+  /** Where the application and request logs go (the store's choice). */
+  readonly logsDir: string
   /** The config in force now, for the hot path; read it once per request. */
   readonly current: () => Config
   readonly get: Effect.Effect<Config>
@@ -48,7 +50,7 @@ export const make = Effect.gen(function*() {
     log.configure({
       debug: config.debug,
       toFile: config.loggingToFile,
-      dir: logsDirFor(abs),
+      dir: store.logsDir,
       secrets: configSecrets(config)
     })
   const reportNotes = (unknownKeys: ReadonlyArray<string>, warnings: ReadonlyArray<string>) =>
@@ -119,6 +121,7 @@ export const make = Effect.gen(function*() {
 
   return ConfigService.of({
     file: abs,
+    logsDir: store.logsDir,
     current: () => current,
     get: Effect.sync(() => current),
     changes: ref.changes,

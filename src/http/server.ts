@@ -11,7 +11,6 @@ import { AppLog } from "../logging/app-log.js"
 import { Pipeline } from "../pipeline/pipeline.js"
 import { Relay } from "../relay/relay.js"
 import { makeFrontDoor } from "./front-door.js"
-import { logsDirFor } from "../logging/app-log.js"
 import { managementApp } from "../management/app.js"
 import { infoApp } from "./info-app.js"
 import { makeUpgrade } from "./ws-upgrade.js"
@@ -94,7 +93,7 @@ export const make = (options: ListenOptions = {}) =>
       management,
       pipeline,
       runtime,
-      logsDir: logsDirFor(config.file),
+      logsDir: config.logsDir,
       panelPath
     })
 

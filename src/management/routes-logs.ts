@@ -3,7 +3,6 @@ import * as path from "node:path"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as Effect from "effect/Effect"
 import { ConfigService } from "../config/config-service.js"
-import { logsDirFor } from "../logging/app-log.js"
 import { json, query, refuse } from "./respond.js"
 
 /** The most lines one answer carries: the newest ones (a 100 MiB log must not become one JSON answer). @category constants */
@@ -29,7 +28,7 @@ const readLogs = Effect.gen(function*() {
   if (!config.current().loggingToFile) return refuse(400, "logging to file disabled")
   const raw = Number((yield* query).get("after") ?? "")
   const after = Number.isFinite(raw) && raw > 0 ? Math.floor(raw) : 0
-  const dir = logsDirFor(config.file)
+  const dir = config.logsDir
   if (!fs.existsSync(dir)) return json({ lines: [], "line-count": 0, "latest-timestamp": after })
   const lines: Array<string> = []
   let count = 0
@@ -54,7 +53,7 @@ const readLogs = Effect.gen(function*() {
 const clearLogs = Effect.gen(function*() {
   const config = yield* ConfigService
   if (!config.current().loggingToFile) return refuse(400, "logging to file disabled")
-  const dir = logsDirFor(config.file)
+  const dir = config.logsDir
   if (!fs.existsSync(dir)) return refuse(404, "log directory not found")
   let removed = 0
   try {

@@ -9,6 +9,7 @@ import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { isObject, type JsonObject } from "../formats/json.js"
+import { logsDirFor } from "../logging/app-log.js"
 import { writeAtomically } from "./atomic-write.js"
 import { decodeAuthFile } from "./auth-file.js"
 import { makeConfigRecord } from "./file-config.js"
@@ -55,6 +56,8 @@ export interface FileStoreOptions {
   readonly authDir: string
   /** Watch config.yaml for changes (default true). */
   readonly watchConfig?: boolean
+  /** Where logs go (default: `logs/` beside config.yaml). */
+  readonly logsDir?: string
 }
 
 /**
@@ -132,6 +135,7 @@ export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService,
 
     const service: FileStoreService = {
       rescan: (id) => lockFor(id).withPermits(1)(refresh(id)),
+      logsDir: options.logsDir ?? logsDirFor(options.configFile),
       config,
       dir,
       list: Effect.sync(() => [...records.values()]),

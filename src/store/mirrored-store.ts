@@ -29,6 +29,8 @@ export interface MirroredStoreOptions {
   readonly remote: Effect.Effect<Remote, never, Scope.Scope>
   readonly startTimeout?: SyncOptions["startTimeout"]
   readonly retry?: SyncOptions["retry"]
+  /** Where logs go (default: `logs/` in the working directory, as the Go version's store modes). */
+  readonly logsDir?: string
 }
 
 /**
@@ -55,7 +57,7 @@ export const layer = (options: MirroredStoreOptions): Layer.Layer<Store | Mirror
       ...(options.retry !== undefined ? { retry: options.retry } : {})
     })
     // the file store starts from the reconciled mirror, then its change events drive the pushes
-    const files = yield* FileStore.make({ configFile: paths.configFile, authDir: paths.authDir })
+    const files = yield* FileStore.make({ configFile: paths.configFile, authDir: paths.authDir, logsDir: options.logsDir ?? path.resolve("logs") })
     yield* engine.follow(Stream.merge(files.changes, files.config.changes), files.rescan)
     return Context.make(Store, files).pipe(Context.add(MirrorSync, engine.sync))
   }))

@@ -5,7 +5,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import { ConfigError, loadConfigFile } from "../config/load.js"
 import * as Usage from "../usage/usage-archive.js"
-import { type Backend, chooseBackend, type Env } from "./backend.js"
+import { type Backend, chooseBackend, type Env, envValue } from "./backend.js"
 import * as Redacted from "effect/Redacted"
 import * as FileStore from "./file-store.js"
 import * as MirroredStore from "./mirrored-store.js"
@@ -33,6 +33,9 @@ export const layerFor = (
   backend: Backend,
   options: StoreLayerOptions
 ): Layer.Layer<StoreServices, ConfigError | StoreUnavailable, FileSystem.FileSystem> => {
+  // WRITABLE_PATH moves the logs (spec/03 A.5); otherwise beside config.yaml, or the working directory in store modes
+  const writable = envValue(options.env ?? process.env, "WRITABLE_PATH")
+  const logs = writable === undefined ? {} : { logsDir: path.resolve(writable, "logs") }
   switch (backend.kind) {
     case "file":
       // the auth-dir the config names at start (a restart moves it); ConfigService then owns the config
@@ -40,10 +43,11 @@ export const layerFor = (
         FileStore.layer({
           configFile: options.configFile,
           authDir: config.authDir,
+          ...logs,
           ...(options.watch === undefined ? {} : { watchConfig: options.watch })
         }))).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
     case "postgres":
-      return PostgresStore.layer({ dsn: backend.dsn, root: backend.root, ...(backend.schema !== undefined ? { schema: backend.schema } : {}) })
+      return PostgresStore.layer({ dsn: backend.dsn, root: backend.root, ...logs, ...(backend.schema !== undefined ? { schema: backend.schema } : {}) })
     case "object":
       return MirroredStore.layer({
         root: backend.root,
@@ -53,7 +57,8 @@ export const layerFor = (
           accessKey: backend.accessKey,
           secretKey: Redacted.make(backend.secretKey),
           pollInterval: backend.pollInterval
-        })
+        }),
+        ...logs
       }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
     case "git":
       return MirroredStore.layer({
@@ -64,7 +69,8 @@ export const layerFor = (
           token: backend.token,
           repoDir: path.join(backend.root, ".repository"),
           pullInterval: backend.pullInterval
-        })
+        }),
+        ...logs
       }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
   }
 }

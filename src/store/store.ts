@@ -45,6 +45,8 @@ export interface Service {
   readonly config: ConfigRecord
   /** Where auth records are (or are mirrored) on disk. */
   readonly dir: string
+  /** Where the application and request logs go. */
+  readonly logsDir: string
   /** Every valid record now. */
   readonly list: Effect.Effect<ReadonlyArray<AuthRecord>>
   /** Writes a record atomically (mode 0600), serialised per id; unchanged content is not rewritten. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { type Duration, Effect, type Either, Fiber } from "effect"
+import { type Duration, Effect, type Either, Fiber, type Scope } from "effect"
 import { login, type LoginRequest, LoginOverrides } from "../../src/cli/login.js"
 import type { LoginProvider } from "../../src/providers/logins.js"
 import { makeRecording } from "../../src/providers/oauth/io.js"
@@ -24,6 +24,8 @@ export interface LoginSetup {
   readonly authDir?: string
   /** The browser opener (default: none is ever needed, the request has `noBrowser`). */
   readonly openBrowser?: (url: string) => Effect.Effect<boolean>
+  /** A store backend for the login: given the config text the fakes need, returns the environment choosing a backend that holds it. */
+  readonly backend?: (configText: string) => Effect.Effect<Readonly<Record<string, string>>, never, Scope.Scope>
 }
 
 /** A login under way against the fakes, with what it printed so far. */
@@ -52,6 +54,7 @@ export const startLogin = (provider: LoginProvider, setup: LoginSetup = {}) =>
     const authDir = setup.authDir ?? path.join(dir, "auths")
     const configFile = path.join(dir, "config.yaml")
     fs.writeFileSync(configFile, `auth-dir: ${JSON.stringify(authDir)}\n${OAuth.endpointsYaml(fake.url, codeAssist.url)}`)
+    const env = setup.backend === undefined ? {} : yield* setup.backend(OAuth.endpointsYaml(fake.url, codeAssist.url))
     const { io, lines } = makeRecording(setup.answers)
     const fiber = yield* login({ provider, configFile, noBrowser: true, ...setup.request }).pipe(
       Effect.provide(NodeContext.layer),
@@ -59,6 +62,7 @@ export const startLogin = (provider: LoginProvider, setup: LoginSetup = {}) =>
         port: setup.port ?? 0,
         io,
         pollInterval: "10 millis",
+        env,
         ...(setup.timeout === undefined ? {} : { timeout: setup.timeout }),
         ...(setup.openBrowser === undefined ? {} : { openBrowser: setup.openBrowser })
       }),

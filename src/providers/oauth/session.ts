@@ -107,6 +107,8 @@ export interface Overrides {
   readonly pollInterval?: Duration.DurationInput
   readonly io?: LoginIO
   readonly openBrowser?: (url: string) => Effect.Effect<boolean>
+  /** The environment choosing the store of a command-line login (default: the process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 /** Test hooks for logins (the command's and the web's); real runs have none. @category tags */

@@ -25,6 +25,7 @@ export interface PostgresStoreOptions {
   readonly pollInterval?: MirroredStore.MirroredStoreOptions["startTimeout"]
   readonly startTimeout?: MirroredStore.MirroredStoreOptions["startTimeout"]
   readonly retry?: MirroredStore.MirroredStoreOptions["retry"]
+  readonly logsDir?: string
 }
 
 /**
@@ -42,7 +43,8 @@ export const layer = (
       root: options.root,
       remote: Effect.succeed(makePgRemote(db, options.pollInterval ?? "10 seconds")),
       ...(options.startTimeout !== undefined ? { startTimeout: options.startTimeout } : {}),
-      ...(options.retry !== undefined ? { retry: options.retry } : {})
+      ...(options.retry !== undefined ? { retry: options.retry } : {}),
+      ...(options.logsDir !== undefined ? { logsDir: options.logsDir } : {})
     }))
     const sync = Context.get(mirrored, MirrorSync.MirrorSync)
     const usage = yield* makePgUsageArchive(db)
