@@ -44,8 +44,8 @@ export interface AppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Providers to serve besides the built-in ones (library use: see docs/sdk.md). */
   readonly providers?: ReadonlyArray<Providers.ExtraProvider>
-  /** The Store to keep config and auth records in (default: the one the environment chooses); it fails to start with a StoreError. */
-  readonly store?: Layer.Layer<Store, StoreError>
+  /** The Store to keep config and auth records in (default: the one the environment chooses); it fails to start with a StoreError (or StoreUnavailable, a backend's). */
+  readonly store?: Layer.Layer<Store, StoreError | StoreUnavailable>
 }
 
 /** The Store given (alone: no replicas, no usage archive), else the one the environment chooses. */

@@ -18,6 +18,15 @@ export * as ConfigService from "./config/config-service.js"
 // where config and credentials are kept
 export * as Store from "./store/store.js"
 export * as FileStore from "./store/file-store.js"
+export * as StoreBackend from "./store/backend.js"
+export * as StoreLayer from "./store/store-layer.js"
+// a backend of your own: implement Remote and put it behind MirroredStore
+export * as Remote from "./store/remote.js"
+export * as MirroredStore from "./store/mirrored-store.js"
+export * as MirrorSync from "./store/mirror-sync.js"
+export * as PostgresStore from "./store/postgres/postgres-store.js"
+export * as Replicas from "./store/replicas.js"
+export * as UsageArchive from "./usage/usage-archive.js"
 
 // credentials, models and the request program
 export * as Credential from "./credentials/credential.js"
