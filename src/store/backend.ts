@@ -1,7 +1,6 @@
 import * as path from "node:path"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import { type ObjectEndpoint, parseEndpoint } from "./object/endpoint.js"
 
 /** Which store keeps the config and the auth records, from the environment (spec/03 B.2). @category models */
 export type Backend =
@@ -9,7 +8,8 @@ export type Backend =
   | { readonly kind: "postgres"; readonly dsn: string; readonly schema?: string; readonly root: string }
   | {
     readonly kind: "object"
-    readonly endpoint: ObjectEndpoint
+    /** As given: parsed (and refused when unusable) by the object store. */
+    readonly endpoint: string
     readonly bucket: string
     readonly accessKey: string
     readonly secretKey: string
@@ -74,11 +74,9 @@ export const chooseBackend = (env: Env, cwd: string): Either.Either<Backend, str
     const missing = [["OBJECTSTORE_ACCESS_KEY", accessKey], ["OBJECTSTORE_SECRET_KEY", secretKey], ["OBJECTSTORE_BUCKET", bucket]]
       .filter(([, v]) => v === undefined).map(([k]) => k)
     if (missing.length > 0) return Either.left(`OBJECTSTORE_ENDPOINT is set, but ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} not`)
-    const parsed = parseEndpoint(endpoint)
-    if (Either.isLeft(parsed)) return Either.left(`OBJECTSTORE_ENDPOINT: ${parsed.left}`)
     return Either.map(interval(env, "OBJECTSTORE_POLL_INTERVAL", Duration.seconds(30)), (pollInterval) => ({
       kind: "object" as const,
-      endpoint: parsed.right,
+      endpoint,
       bucket: bucket!,
       accessKey: accessKey!,
       secretKey: secretKey!,

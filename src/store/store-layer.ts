@@ -6,13 +6,8 @@ import * as Layer from "effect/Layer"
 import { ConfigError, loadConfigFile } from "../config/load.js"
 import * as Usage from "../usage/usage-archive.js"
 import { type Backend, chooseBackend, type Env, envValue } from "./backend.js"
-import * as Redacted from "effect/Redacted"
 import * as FileStore from "./file-store.js"
-import * as MirroredStore from "./mirrored-store.js"
-import { makeGitRemote } from "./git/git-remote.js"
-import { makeObjectRemote } from "./object/object-remote.js"
 import type { StoreUnavailable } from "./mirror-sync.js"
-import * as PostgresStore from "./postgres/postgres-store.js"
 import * as Replicas from "./replicas.js"
 import type { Store } from "./store.js"
 
@@ -27,6 +22,9 @@ export interface StoreLayerOptions {
   readonly watch?: boolean
   readonly env?: Env
 }
+
+const lazily = <M, E>(load: () => Promise<M>, build: (module: M) => Layer.Layer<StoreServices, E, FileSystem.FileSystem>) =>
+  Layer.unwrapEffect(Effect.map(Effect.promise(load), build))
 
 /** The layer of one chosen backend. @category layers */
 export const layerFor = (
@@ -46,32 +44,14 @@ export const layerFor = (
           ...logs,
           ...(options.watch === undefined ? {} : { watchConfig: options.watch })
         }))).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+    // each backend's client library loads only when chosen: the file store starts without them
     case "postgres":
-      return PostgresStore.layer({ dsn: backend.dsn, root: backend.root, ...logs, ...(backend.schema !== undefined ? { schema: backend.schema } : {}) })
+      return lazily(() => import("./postgres/postgres-store.js"), (m) =>
+        m.layer({ dsn: backend.dsn, root: backend.root, ...logs, ...(backend.schema !== undefined ? { schema: backend.schema } : {}) }))
     case "object":
-      return MirroredStore.layer({
-        root: backend.root,
-        remote: makeObjectRemote({
-          endpoint: backend.endpoint,
-          bucket: backend.bucket,
-          accessKey: backend.accessKey,
-          secretKey: Redacted.make(backend.secretKey),
-          pollInterval: backend.pollInterval
-        }),
-        ...logs
-      }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+      return lazily(() => import("./object/object-store.js"), (m) => m.layer(backend, logs))
     case "git":
-      return MirroredStore.layer({
-        root: backend.root,
-        remote: makeGitRemote({
-          url: backend.url,
-          username: backend.username,
-          token: backend.token,
-          repoDir: path.join(backend.root, ".repository"),
-          pullInterval: backend.pullInterval
-        }),
-        ...logs
-      }).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+      return lazily(() => import("./git/git-store.js"), (m) => m.layer(backend, logs))
   }
 }
 

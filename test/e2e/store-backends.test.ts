@@ -50,6 +50,15 @@ const roundTrip = (env: (local: string) => Record<string, string>, stored: Effec
   })
 
 describe("serve on the object storage and Git backends", () => {
+  it.scopedLive("an object storage endpoint the S3 client cannot use stops the start with a message naming it", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(startServer(undefined, {
+        env: { OBJECTSTORE_ENDPOINT: "ftp://storage.example.com", OBJECTSTORE_BUCKET: "b", OBJECTSTORE_ACCESS_KEY: "a", OBJECTSTORE_SECRET_KEY: "s", OBJECTSTORE_LOCAL_PATH: yield* tempDir }
+      }))
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit._tag === "Failure" ? exit.cause : "")).toMatch(/OBJECTSTORE_ENDPOINT: .*ftp/)
+    }))
+
   it.scopedLive("OBJECTSTORE_*: the config comes from the bucket, an uploaded credential lands in auths/", () =>
     Effect.gen(function*() {
       const fake = yield* Claude.make({ models: [] })
