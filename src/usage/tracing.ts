@@ -3,11 +3,9 @@
  * span), exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without it no
  * span is even made, so an untraced server pays nothing for it.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as OtlpSerialization from "@effect/opentelemetry/OtlpSerialization"
-import * as OtlpTracer from "@effect/opentelemetry/OtlpTracer"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
 /** Whether spans are made (and exported). @category tags */
@@ -39,10 +37,18 @@ export const fromEnv = (env: NodeJS.ProcessEnv = process.env): TracingOptions =>
 export const layer = (options: TracingOptions): Layer.Layer<Tracing> => {
   const url = options.tracesUrl || (options.endpoint ? `${options.endpoint.replace(/\/+$/, "")}/v1/traces` : "")
   if (url === "") return Layer.succeed(Tracing, { enabled: false })
-  const exporter = OtlpTracer.layer({
-    url,
-    resource: { serviceName: options.serviceName ?? "cli-proxy-api" },
-    ...(options.exportInterval === undefined ? {} : { exportInterval: options.exportInterval })
-  }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
+  // the exporter's modules (~16 MB) load only when traces are wanted
+  const exporter = Layer.unwrapEffect(Effect.promise(async () => {
+    const [FetchHttpClient, OtlpSerialization, OtlpTracer] = await Promise.all([
+      import("@effect/platform/FetchHttpClient"),
+      import("@effect/opentelemetry/OtlpSerialization"),
+      import("@effect/opentelemetry/OtlpTracer")
+    ])
+    return OtlpTracer.layer({
+      url,
+      resource: { serviceName: options.serviceName ?? "cli-proxy-api" },
+      ...(options.exportInterval === undefined ? {} : { exportInterval: options.exportInterval })
+    }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
+  }))
   return Layer.merge(Layer.succeed(Tracing, { enabled: true }), exporter)
 }
