@@ -4,13 +4,14 @@ import { fileURLToPath } from "node:url"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as FileStore from "./file-store.js"
 import { mirrorPaths, MirrorSync, type StoreUnavailable, start, type SyncOptions } from "./mirror-sync.js"
 import type { Remote } from "./remote.js"
-import { Store } from "./store.js"
+import { type ConfigRecord, Store } from "./store.js"
 
 /** The example config shipped in the package, copied in when a backend has no config yet. @category paths */
 export const packagedExampleConfig = fileURLToPath(new URL("../../config.example.yaml", import.meta.url))
@@ -58,6 +59,12 @@ export const layer = (options: MirroredStoreOptions): Layer.Layer<Store | Mirror
     })
     // the file store starts from the reconciled mirror, then its change events drive the pushes
     const files = yield* FileStore.make({ configFile: paths.configFile, authDir: paths.authDir, logsDir: options.logsDir ?? path.resolve("logs") })
-    yield* engine.follow(Stream.merge(files.changes, files.config.changes), files.rescan)
-    return Context.make(Store, files).pipe(Context.add(MirrorSync, engine.sync))
+    // a config write through the store is pushed at once, not when the folder watcher gets to it
+    const written = yield* PubSub.sliding<void>(1)
+    const config: ConfigRecord = {
+      ...files.config,
+      write: (text, writeOptions) => Effect.tap(files.config.write(text, writeOptions), (ok) => (ok ? PubSub.publish(written, undefined) : Effect.void))
+    }
+    yield* engine.follow(Stream.mergeAll([files.changes, files.config.changes, Stream.fromPubSub(written)], { concurrency: "unbounded" }), files.rescan)
+    return Context.make(Store, { ...files, config }).pipe(Context.add(MirrorSync, engine.sync))
   }))

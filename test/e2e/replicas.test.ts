@@ -52,7 +52,7 @@ describe("replicas on one PostgreSQL", () => {
   it.scopedLive("a credential uploaded through one replica serves on the other; a key added and a credential deleted reach it too; usage survives a restart", () =>
     Effect.gen(function*() {
       const fake = yield* Claude.make({ models: [] })
-      const { envFor } = yield* sharedDatabase(["api-keys: [client-one]", "logging-to-file: false", "remote-management:", `  secret-key: ${SECRET}`, "upstream-endpoints:", `  claude: ${fake.url}`])
+      const { envFor, schema } = yield* sharedDatabase(["api-keys: [client-one]", "logging-to-file: false", "remote-management:", `  secret-key: ${SECRET}`, "upstream-endpoints:", `  claude: ${fake.url}`])
       const dirB = yield* tempDir
       const a = yield* replica(envFor)
       const b = yield* Effect.scoped(Effect.gen(function*() {
@@ -61,7 +61,8 @@ describe("replicas on one PostgreSQL", () => {
 
         // the database drops every connection first: the replicas reconnect and carry on
         if (yield* isRealServer) {
-          yield* query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'cli-proxy-api%' AND pid <> pg_backend_pid()`)
+          // only this test's connections: other tests run beside it on the same server
+          yield* query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`cli-proxy-api ${schema}`])
         }
         const uploaded = yield* manage(a.url, "POST", "/auth-files?name=claude-replica@example.com.json", credential)
         expect(uploaded.status).toBe(200)

@@ -40,7 +40,9 @@ const quote = (id: string) => `"${id.replace(/"/g, "\"\"")}"`
  */
 export const makeDatabase = (target: PgTarget, schema: string | undefined): Effect.Effect<Database, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const pool = new pg.Pool({ ...target.config, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, application_name: "cli-proxy-api" })
+    // the schema in the name tells an operator (and pg_stat_activity) whose connections these are
+    const applicationName = `cli-proxy-api${schema === undefined ? "" : ` ${schema}`}`.slice(0, 63)
+    const pool = new pg.Pool({ ...target.config, max: 4, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, application_name: applicationName })
     // a dropped idle connection must not crash the process: the next query reconnects
     pool.on("error", () => {})
     const sql = yield* PgClient.fromPool({
@@ -52,7 +54,7 @@ export const makeDatabase = (target: PgTarget, schema: string | undefined): Effe
       Effect.acquireRelease(
         Effect.tryPromise({
           try: async () => {
-            const client = new pg.Client({ ...target.config, connectionTimeoutMillis: 5000, application_name: "cli-proxy-api listen" })
+            const client = new pg.Client({ ...target.config, connectionTimeoutMillis: 5000, application_name: applicationName })
             client.on("error", (e) => void emit.fail(e))
             client.on("end", () => void emit.fail(new Error("listen connection closed")))
             client.on("notification", (m) => {
@@ -82,3 +84,9 @@ export const makeDatabase = (target: PgTarget, schema: string | undefined): Effe
 
 /** The payload of a change notification for this schema. @category notifications */
 export const notifyPayload = (schema: string | undefined, message: string) => `${schema ?? ""}:${message}`
+
+/** Runs `self` until it has succeeded once, then never again: creating a table the first time it is needed. @category combinators */
+export const onceDone = <E, R>(self: Effect.Effect<unknown, E, R>): Effect.Effect<void, E, R> => {
+  let done = false
+  return Effect.suspend(() => (done ? Effect.void : Effect.asVoid(Effect.tap(self, () => Effect.sync(() => void (done = true))))))
+}

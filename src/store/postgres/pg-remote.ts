@@ -1,8 +1,9 @@
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { type Remote, RemoteError } from "../remote.js"
-import { CHANNEL, type Database, notifyPayload } from "./pg-database.js"
+import { CHANNEL, type Database, notifyPayload, onceDone } from "./pg-database.js"
 
 /** The Go version's tables, unchanged, so an existing database keeps working (spec/03 B.6). @category schema */
 export const ensureTables = (db: Database) =>
@@ -31,8 +32,7 @@ export const CONFIG_ROW = "config"
 export const makePgRemote = (db: Database, pollInterval: Remote["pollInterval"]): Remote => {
   const name = `PostgreSQL at ${db.target.display}${db.schema !== undefined ? ` (schema ${db.schema})` : ""}`
   const fail = (what: string) => (e: SqlError) => new RemoteError({ message: `${what}: ${db.reason(e)}` })
-  let tablesReady = false
-  const ready = Effect.suspend(() => (tablesReady ? Effect.void : Effect.tap(ensureTables(db), () => Effect.sync(() => void (tablesReady = true)))))
+  const ready = onceDone(ensureTables(db))
 
   return {
     name,
@@ -62,6 +62,34 @@ ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, updated_at = NOW()`,
         // delivered on commit, to every replica on this schema
         yield* db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, "store")])
       }).pipe(db.sql.withTransaction, Effect.mapError(fail("cannot write the store"))),
-    changes: db.listen.pipe(Stream.filter((m) => m === "store"), Stream.as(undefined))
+    // NOTIFY is the fast path; a one-row version check each second covers what it cannot
+    // reach (PgBouncer in transaction mode, PGlite, a writer that does not notify)
+    changes: Stream.merge(
+      db.listen.pipe(Stream.filter((m) => m === "store"), Stream.as(undefined)),
+      versionChanges(db)
+    )
   }
+}
+
+/** How often the version check runs. @category constants */
+export const VERSION_CHECK = "1 second"
+
+/**
+ * A signal whenever the tables' version changes: the newest `updated_at` and the row count
+ * of each (a delete lowers the count, an insert or update moves the time).
+ * @category notifications
+ */
+export const versionChanges = (db: Database): Stream.Stream<void> => {
+  let last: string | undefined
+  const check = Effect.gen(function*() {
+    const rows = yield* db.sql.unsafe<{ v: string }>(
+      `SELECT (SELECT coalesce(max(updated_at)::text, '') || '/' || count(*) FROM ${db.table("auth_store")}) || '|' ||
+       (SELECT coalesce(max(updated_at)::text, '') || '/' || count(*) FROM ${db.table("config_store")}) AS v`
+    )
+    const v = rows[0]?.v
+    const changed = last !== undefined && v !== last
+    last = v
+    return changed
+  }).pipe(Effect.orElseSucceed(() => false))
+  return Stream.repeatEffectWithSchedule(check, Schedule.spaced(VERSION_CHECK)).pipe(Stream.filter((changed) => changed), Stream.as(undefined))
 }

@@ -7,6 +7,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { Service as MirrorSyncService } from "../mirror-sync.js"
 import type { Service, SharedCooldown } from "../replicas.js"
+import { makeCooldownTable } from "./pg-cooldowns.js"
 import { CHANNEL, type Database, notifyPayload } from "./pg-database.js"
 
 const CooldownMessage = Schema.parseJson(Schema.Struct({
@@ -22,13 +23,14 @@ const PREFIX = "cooldown:"
 
 /**
  * Replicas on one PostgreSQL: the lock is a transaction-scoped advisory lock (released by
- * the server even if this process dies), cooldowns travel by NOTIFY. When the database is
+ * the server even if this process dies), cooldowns travel by NOTIFY and a table. When the database is
  * unreachable the work runs anyway, locked only within this process: a refresh is better
  * done twice than not at all.
  * @category constructors
  */
 export const makePgReplicas = (db: Database, sync: MirrorSyncService): Service => {
   const self = randomUUID()
+  const table = makeCooldownTable(db, self)
   return {
     exclusive: <A, E, R>(key: string, f: Effect.Effect<A, E, R>) =>
       Effect.gen(function*() {
@@ -48,20 +50,25 @@ export const makePgReplicas = (db: Database, sync: MirrorSyncService): Service =
         return yield* result
       }),
     publishCooldown: (c) =>
-      db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, PREFIX + JSON.stringify({ from: self, ...c }))]).pipe(
+      table.record(c).pipe(
+        Effect.zipRight(db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, PREFIX + JSON.stringify({ from: self, ...c }))])),
         Effect.catchAll((e) => Effect.logDebug(`cooldown of ${c.credential} not shared: ${db.reason(e)}`)),
         Effect.asVoid
       ),
-    cooldowns: db.listen.pipe(
-      Stream.retry(Schedule.spaced("1 second")),
-      Stream.catchAll(() => Stream.empty),
-      Stream.filterMap((m) => {
-        if (!m.startsWith(PREFIX)) return Option.none()
-        const decoded = Schema.decodeUnknownEither(CooldownMessage)(m.slice(PREFIX.length))
-        if (Either.isLeft(decoded) || decoded.right.from === self) return Option.none()
-        const { from: _from, ...cooldown } = decoded.right
-        return Option.some<SharedCooldown>(cooldown)
-      })
+    // NOTIFY brings them at once; the table brings them to late starters and where NOTIFY cannot reach
+    cooldowns: Stream.merge(
+      db.listen.pipe(
+        Stream.retry(Schedule.spaced("1 second")),
+        Stream.catchAll(() => Stream.empty),
+        Stream.filterMap((m) => {
+          if (!m.startsWith(PREFIX)) return Option.none()
+          const decoded = Schema.decodeUnknownEither(CooldownMessage)(m.slice(PREFIX.length))
+          if (Either.isLeft(decoded) || decoded.right.from === self) return Option.none()
+          const { from: _from, ...cooldown } = decoded.right
+          return Option.some<SharedCooldown>(cooldown)
+        })
+      ),
+      table.changes
     )
   }
 }

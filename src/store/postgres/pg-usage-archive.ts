@@ -3,7 +3,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type { Service, UsageHistory, UsageTotals } from "../../usage/usage-archive.js"
 import type { UsageRecord } from "../../usage/usage-meter.js"
-import type { Database } from "./pg-database.js"
+import { type Database, onceDone } from "./pg-database.js"
 
 /** Rows per INSERT, and how many records wait in memory at most while the database is away. @category constants */
 export const BATCH = 500
@@ -28,9 +28,7 @@ interface Pending {
 export const makePgUsageArchive = (db: Database): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const table = db.table("usage_records")
-    let ready = false
-    const ensure = Effect.suspend(() =>
-      ready ? Effect.void : db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${table} (
+    const ensure = onceDone(db.sql.unsafe(`CREATE TABLE IF NOT EXISTS ${table} (
   id BIGSERIAL PRIMARY KEY,
   at TIMESTAMPTZ NOT NULL,
   day TEXT NOT NULL,
@@ -44,8 +42,7 @@ export const makePgUsageArchive = (db: Database): Effect.Effect<Service, never, 
   reasoning_tokens BIGINT NOT NULL,
   cached_tokens BIGINT NOT NULL,
   total_tokens BIGINT NOT NULL
-)`).pipe(Effect.tap(() => Effect.sync(() => void (ready = true))))
-    )
+)`))
 
     let queue: Array<Pending> = []
     let dropped = 0
