@@ -170,10 +170,17 @@ export const start = (options: SyncOptions) =>
     const lock = yield* Effect.makeSemaphore(1)
     let onApplied: (key: string) => Effect.Effect<void> = () => Effect.void
 
+    // the file changes with the hashes; the time alone is refreshed at most once a minute
+    let written = ""
+    let writtenAt = 0
     const saveState = () => {
       lastSyncAt = Date.now()
+      const hashes = JSON.stringify([state.config, state.auths])
+      if (hashes === written && lastSyncAt - writtenAt < 60_000) return
       state.syncedAt = new Date(lastSyncAt).toISOString()
       writeSyncState(paths.stateFile, state)
+      written = hashes
+      writtenAt = lastSyncAt
     }
     const pendingKeys = (local: Local) => {
       const keys = new Set<string>([...local.keys(), CONFIG_KEY, ...Object.keys(state.auths)])
