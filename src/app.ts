@@ -19,7 +19,7 @@ import type { Timing } from "./relay/session.js"
 import * as Replicas from "./store/replicas.js"
 import type { Store, StoreError } from "./store/store.js"
 import * as StoreLayer from "./store/store-layer.js"
-import type { StoreUnavailable } from "./store/mirror-sync.js"
+import { inStep, MirrorSync, type StoreUnavailable } from "./store/mirror-sync.js"
 import type { ConfigError } from "./config/load.js"
 import * as Providers from "./providers/provider-set.js"
 import * as UsageArchive from "./usage/usage-archive.js"
@@ -53,7 +53,7 @@ const storeLayer = (
   options: AppOptions
 ): Layer.Layer<StoreLayer.StoreServices, ConfigError | StoreUnavailable | StoreError, FileSystem.FileSystem> =>
   options.store !== undefined
-    ? options.store.pipe(Layer.merge(Replicas.single), Layer.merge(UsageArchive.none))
+    ? options.store.pipe(Layer.merge(Replicas.single), Layer.merge(UsageArchive.none), Layer.merge(Layer.succeed(MirrorSync, inStep("custom", "the embedding program's store"))))
     : StoreLayer.layer({
       configFile: options.configFile,
       ...(options.watch === undefined ? {} : { watch: options.watch }),

@@ -7,6 +7,7 @@ import { CredentialPool } from "../credentials/credential-pool.js"
 import { ModelRegistry } from "../credentials/model-registry.js"
 import { statuses } from "../credentials/status.js"
 import { TokenRefresh } from "../credentials/token-refresh.js"
+import { MirrorSync } from "../store/mirror-sync.js"
 import { Metrics } from "../usage/metrics.js"
 import { listDialect } from "./dialect.js"
 import { ApiError, renderError, renderGemini } from "./errors.js"
@@ -26,7 +27,8 @@ export const infoApp = HttpRouter.empty.pipe(
         return HttpServerResponse.unsafeJson({ error: { message: "metrics are disabled (metrics.enabled: false)", type: "not_found" } }, { status: 404 })
       }
       const current = yield* statuses(yield* CredentialPool, yield* TokenRefresh)
-      return HttpServerResponse.text((yield* Metrics).render(current), { contentType: "text/plain; version=0.0.4; charset=utf-8" })
+      const store = yield* (yield* MirrorSync).status
+      return HttpServerResponse.text((yield* Metrics).render(current, store), { contentType: "text/plain; version=0.0.4; charset=utf-8" })
     })
   ),
   HttpRouter.get("/", HttpServerResponse.json({ message: "CLI Proxy API Server", endpoints })),

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { ConfigService } from "../config/config-service.js"
 import { ManagementAccess } from "./access.js"
+import { MirrorSync } from "../store/mirror-sync.js"
 import { UsageMeter } from "../usage/usage-meter.js"
 import { json, refuse } from "./respond.js"
 import { authFileRoutes } from "./routes-auth-files.js"
@@ -18,7 +19,21 @@ const usageRoutes = HttpRouter.empty.pipe(
   HttpRouter.get("/usage", Effect.flatMap(UsageMeter, (m) => Effect.map(m.snapshot, (usage) => json({ usage, failed_requests: usage.failure_count }))))
 )
 
-const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes, usageRoutes, loginRoutes)
+/** `GET /store`: which backend keeps config and credentials, whether it answers, what waits for it (new). */
+const storeRoutes = HttpRouter.empty.pipe(
+  HttpRouter.get("/store", Effect.flatMap(MirrorSync, (sync) => Effect.map(sync.status, (s) => json({
+    store: {
+      kind: s.kind,
+      backend: s.backend,
+      online: s.online,
+      pending: s.pending,
+      ...(s.lastError !== undefined ? { "last-error": s.lastError } : {}),
+      ...(s.lastSyncAt !== undefined ? { "last-sync": new Date(s.lastSyncAt).toISOString() } : {})
+    }
+  }))))
+)
+
+const routes = HttpRouter.concatAll(configRoutes, listRoutes, authFileRoutes, logRoutes, usageRoutes, loginRoutes, storeRoutes)
 
 const header = (req: HttpServerRequest.HttpServerRequest, name: string): string | undefined => req.headers[name]
 

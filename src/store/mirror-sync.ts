@@ -37,6 +37,9 @@ export class StoreUnavailable extends Data.TaggedError("StoreUnavailable")<{ rea
 
 /** How the sync with the backend is going: the read model for logs and status pages. @category models */
 export interface SyncStatus {
+  /** `file`, `postgres`, `object`, `git`. */
+  readonly kind: string
+  /** The backend in words (never a secret). */
   readonly backend: string
   readonly online: boolean
   /** Local changes not yet in the backend. */
@@ -55,8 +58,15 @@ export interface Service {
   readonly status: Effect.Effect<SyncStatus>
 }
 
-/** The mirror sync of a Git, PostgreSQL or object store; absent with the file store. @category tags */
+/** The mirror sync of a Git, PostgreSQL or object store; with the file store, one with nothing to sync. @category tags */
 export class MirrorSync extends Context.Tag("cli-proxy-api/MirrorSync")<MirrorSync, Service>() {}
+
+/** A store that is its own backend (the file store, a library's own): always in step. @category constructors */
+export const inStep = (kind: string, backend: string): Service => ({
+  flush: Effect.void,
+  pull: Effect.void,
+  status: Effect.succeed({ kind, backend, online: true, pending: 0 })
+})
 
 /** The mirror's records by key; `unreadable` holds auth files that are not JSON now (half-written, hand-broken). */
 type Local = Map<string, string> & { unreadable?: Set<string> }
@@ -293,7 +303,11 @@ export const start = (options: SyncOptions) =>
       const pull = wantPull
       wantPull = false
       return pull ? pullOnce(false) : pushLocal
-    })
+    }).pipe(
+      // a backend client that dies (a driver's defect) is a failed attempt like any other: the
+      // worker must outlive it, or nothing would sync again until a restart
+      Effect.catchAllDefect((d) => Effect.fail(new RemoteError({ message: d instanceof Error ? d.message : String(d) })))
+    )
     yield* Queue.take(wake).pipe(
       Effect.zipRight(Effect.sleep("20 millis")),
       Effect.zipRight(track(work).pipe(
@@ -316,7 +330,7 @@ export const start = (options: SyncOptions) =>
       // the signal stream ends or fails when its connection drops: open it again after a pause
       yield* remote.changes.pipe(
         Stream.runForEach(() => kick(true)),
-        Effect.ignore,
+        Effect.catchAllCause(() => Effect.void),
         Effect.zipRight(Effect.sleep("1 second")),
         Effect.zipRight(kick(true)),
         Effect.forever,
@@ -339,6 +353,7 @@ export const start = (options: SyncOptions) =>
       flush: track(pushLocal),
       pull: track(pullOnce(false)),
       status: Effect.sync(() => ({
+        kind: remote.kind,
         backend: remote.name,
         online,
         pending: pendingKeys(readLocal(paths)).length,

@@ -24,6 +24,8 @@ export class RemoteError extends Data.TaggedError("RemoteError")<{ readonly mess
  * @category models
  */
 export interface Remote {
+  /** Which kind of backend, for metrics labels: `postgres`, `object`, `git`. */
+  readonly kind: string
   /** For messages: "PostgreSQL at db:5432/cliproxy" (never a secret). */
   readonly name: string
   /** Everything stored now. */

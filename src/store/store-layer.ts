@@ -7,12 +7,12 @@ import { ConfigError, loadConfigFile } from "../config/load.js"
 import * as Usage from "../usage/usage-archive.js"
 import { type Backend, chooseBackend, type Env, envValue } from "./backend.js"
 import * as FileStore from "./file-store.js"
-import type { StoreUnavailable } from "./mirror-sync.js"
+import { inStep, MirrorSync, type StoreUnavailable } from "./mirror-sync.js"
 import * as Replicas from "./replicas.js"
 import type { Store } from "./store.js"
 
 /** Everything a backend provides: the records, replica coordination, the usage archive. @category models */
-export type StoreServices = Store | Replicas.Replicas | Usage.UsageArchive
+export type StoreServices = Store | MirrorSync | Replicas.Replicas | Usage.UsageArchive
 
 /** Options of the store as the server and the login command open it. @category models */
 export interface StoreLayerOptions {
@@ -43,7 +43,10 @@ export const layerFor = (
           authDir: config.authDir,
           ...logs,
           ...(options.watch === undefined ? {} : { watchConfig: options.watch })
-        }))).pipe(Layer.merge(Replicas.single), Layer.merge(Usage.none))
+        }).pipe(Layer.merge(Layer.succeed(MirrorSync, inStep("file", `files in ${config.authDir}`)))))).pipe(
+        Layer.merge(Replicas.single),
+        Layer.merge(Usage.none)
+      )
     // each backend's client library loads only when chosen: the file store starts without them
     case "postgres":
       return lazily(() => import("./postgres/postgres-store.js"), (m) =>

@@ -8,6 +8,7 @@ import * as Context from "effect/Context"
 import * as Layer from "effect/Layer"
 import type { CredentialStatus } from "../credentials/status.js"
 import type * as IR from "../formats/ir.js"
+import type { SyncStatus } from "../store/mirror-sync.js"
 
 type Labels = Readonly<Record<string, string>>
 
@@ -76,8 +77,17 @@ export interface Service {
   readonly tokens: Counter
   /** Counts one call's tokens by kind. */
   readonly countTokens: (provider: string, model: string, usage: IR.Usage | undefined) => void
-  /** The exposition text, credentials' states included as of now. */
-  readonly render: (credentials: ReadonlyArray<CredentialStatus>) => string
+  /** The exposition text, credentials' states and the store's sync included as of now. */
+  readonly render: (credentials: ReadonlyArray<CredentialStatus>, store?: SyncStatus) => string
+}
+
+/** Whether the store's backend answers, and how many local changes wait for it. */
+const storeLines = (store: SyncStatus): Array<string> => {
+  const up = new Counter("cli_proxy_store_up", "1 while the store's backend answers (always 1 for the file store), by kind.")
+  up.inc({ kind: store.kind }, store.online ? 1 : 0)
+  const pending = new Counter("cli_proxy_store_pending_changes", "Local changes not yet in the store's backend, by kind.")
+  pending.inc({ kind: store.kind }, store.pending)
+  return [...up.lines("gauge"), ...pending.lines("gauge")]
 }
 
 /** The metrics. @category tags */
@@ -104,7 +114,7 @@ export const make = (): Service => {
     ]
     for (const [kind, n] of kinds) if (n !== undefined && n > 0) tokens.inc({ provider, model, kind }, n)
   }
-  const render = (credentials: ReadonlyArray<CredentialStatus>) => {
+  const render = (credentials: ReadonlyArray<CredentialStatus>, store?: SyncStatus) => {
     const gauge = new Counter("cli_proxy_credentials", "Credentials by provider and state (active, cooling, disabled, refresh-failing).")
     const providers = new Set(credentials.map((c) => c.provider))
     for (const provider of providers) for (const state of STATES) gauge.inc({ provider, state }, 0)
@@ -117,7 +127,8 @@ export const make = (): Service => {
       ...retries.lines(),
       ...failovers.lines(),
       ...tokens.lines(),
-      ...gauge.lines("gauge")
+      ...gauge.lines("gauge"),
+      ...(store === undefined ? [] : storeLines(store))
     ].join("\n") + "\n"
   }
   return { requests, duration, firstByte, attempts, retries, failovers, tokens, countTokens, render }

@@ -10,7 +10,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
 import { tokenEndpoint } from "../fakes/oauth-token.js"
-import { isRealServer, postgresUrl, query, testSchema } from "../support/postgres.js"
+import { isRealServer, postgresUrl, query, tcpRelay, testSchema } from "../support/postgres.js"
 import { eventuallyEffect, http, startServer, tempDir } from "../support/server.js"
 
 const SECRET = "replica-mgmt-secret"
@@ -163,4 +163,44 @@ describe("store faults at start", () => {
       expect(result.code).not.toBe(0)
       expect(result.err).toMatch(/store error: PostgreSQL at 127\.0\.0\.1:1\/nowhere is unreachable: .*ECONNREFUSED.*no local mirror/)
     }), 60_000)
+})
+
+describe("the store's state for operators", () => {
+  it.scopedLive("PostgreSQL going away: the proxy keeps serving, /store and /metrics show it down with the change waiting, and the change lands when it returns", () =>
+    Effect.gen(function*() {
+      const fake = yield* Claude.make({ models: [] })
+      const { schema } = yield* sharedDatabase(["api-keys: [client-one]", "logging-to-file: false", "remote-management:", `  secret-key: ${SECRET}`, "upstream-endpoints:", `  claude: ${fake.url}`])
+      const real = new URL(yield* postgresUrl)
+      const relay = yield* tcpRelay({ host: real.hostname, port: Number(real.port) })
+      const through = new URL(real)
+      through.port = String(relay.port)
+      const s = yield* startServer(undefined, { env: { PGSTORE_DSN: through.toString(), PGSTORE_SCHEMA: schema, PGSTORE_LOCAL_PATH: yield* tempDir } })
+      const store = () => Effect.map(manage(s.url, "GET", "/store"), (r) => (r.json() as { store: { kind: string; online: boolean; pending: number } }).store)
+      // the management secret is hashed in place at start: that change goes out first
+      yield* eventuallyEffect(Effect.map(store(), (st) => st.kind === "postgres" && st.online && st.pending === 0), "in step at start", 3000)
+      expect((yield* manage(s.url, "POST", "/auth-files?name=claude-first@example.com.json", credential)).status).toBe(200)
+      yield* eventuallyEffect(Effect.map(ask(s.url, "client-one"), (c) => c === 200), "serving", 3000)
+      yield* eventuallyEffect(Effect.map(store(), (st) => st.pending === 0), "the first credential is in the database", 3000)
+
+      yield* relay.down
+      const second = credential.replace("replica@example.com", "second@example.com")
+      expect((yield* manage(s.url, "POST", "/auth-files?name=claude-second@example.com.json", second)).status).toBe(200)
+      expect(yield* ask(s.url, "client-one")).toBe(200)
+      yield* eventuallyEffect(Effect.map(store(), (st) => !st.online && st.pending === 1), "/store shows the backend down, one change waiting", 5000)
+      const metrics = (yield* http(`${s.url}/metrics`, { headers: { authorization: "Bearer client-one" } })).text
+      expect(metrics).toContain(`cli_proxy_store_up{kind="postgres"} 0`)
+      expect(metrics).toContain(`cli_proxy_store_pending_changes{kind="postgres"} 1`)
+
+      yield* relay.up
+      yield* eventuallyEffect(Effect.map(store(), (st) => st.online && st.pending === 0), "/store shows it back, nothing waiting", 10_000)
+      const rows = yield* query<{ id: string }>(`SELECT id FROM "${schema}"."auth_store" ORDER BY id`)
+      expect(rows.map((r) => r.id)).toEqual(["claude-first@example.com.json", "claude-second@example.com.json"])
+    }), 40_000)
+
+  it.scopedLive("the file store: /store says so", () =>
+    Effect.gen(function*() {
+      const s = yield* startServer(`remote-management:\n  secret-key: ${SECRET}`)
+      const answer = (yield* manage(s.url, "GET", "/store")).json() as { store: { kind: string; online: boolean; pending: number } }
+      expect(answer.store).toMatchObject({ kind: "file", online: true, pending: 0 })
+    }))
 })

@@ -11,6 +11,8 @@ export interface MemoryBackend {
   readonly auths: Map<string, string>
   /** While true every call fails as an unreachable backend would. */
   down: boolean
+  /** While true every call dies, as a driver that crashes on a dropped connection does. */
+  dies: boolean
   /** Pushes received, for assertions. */
   readonly pushes: Array<ReadonlyArray<string>>
   readonly remote: (pollInterval?: Duration.DurationInput) => Remote
@@ -24,17 +26,20 @@ export const memoryBackend = (): MemoryBackend => {
     config: undefined,
     auths: new Map(),
     down: false,
+    dies: false,
     pushes: [],
     remote: (pollInterval: Duration.DurationInput = "5 seconds") => ({
+      kind: "memory",
       name: "memory backend",
       pollInterval,
       snapshot: Effect.suspend(() =>
-        backend.down
+        backend.dies ? Effect.die(new Error("driver crashed")) : backend.down
           ? Effect.fail(unreachable)
           : Effect.succeed<RemoteSnapshot>({ config: backend.config, auths: new Map(backend.auths) })
       ),
       push: (changes) =>
         Effect.suspend(() => {
+          if (backend.dies) return Effect.die(new Error("driver crashed"))
           if (backend.down) return Effect.fail(unreachable)
           for (const c of changes) {
             if (c.kind === "config") backend.config = c.text

@@ -148,6 +148,7 @@ export const makeGitRemote = (options: GitRemoteOptions): Effect.Effect<Remote, 
       })
 
     return {
+      kind: "git",
       name: `Git repository ${access.url}`,
       pollInterval: options.pullInterval,
       snapshot: lock.withPermits(1)(snapshot),

@@ -3,7 +3,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Layer from "effect/Layer"
 import * as Usage from "../../usage/usage-archive.js"
 import type { Backend } from "../backend.js"
-import type { StoreUnavailable } from "../mirror-sync.js"
+import type { MirrorSync, StoreUnavailable } from "../mirror-sync.js"
 import * as MirroredStore from "../mirrored-store.js"
 import * as Replicas from "../replicas.js"
 import type { Store } from "../store.js"
@@ -13,7 +13,7 @@ import { makeGitRemote } from "./git-remote.js"
 export const layer = (
   backend: Extract<Backend, { kind: "git" }>,
   options: { readonly logsDir?: string }
-): Layer.Layer<Store | Replicas.Replicas | Usage.UsageArchive, StoreUnavailable, FileSystem.FileSystem> =>
+): Layer.Layer<Store | MirrorSync | Replicas.Replicas | Usage.UsageArchive, StoreUnavailable, FileSystem.FileSystem> =>
   MirroredStore.layer({
     root: backend.root,
     remote: makeGitRemote({

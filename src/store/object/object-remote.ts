@@ -121,6 +121,7 @@ export const makeObjectRemote = (options: ObjectRemoteOptions): Effect.Effect<Re
       )
 
     return {
+      kind: "object",
       name,
       pollInterval: options.pollInterval,
       snapshot: bounded(snapshot),

@@ -5,7 +5,7 @@ import * as Redacted from "effect/Redacted"
 import { ConfigError } from "../../config/load.js"
 import * as Usage from "../../usage/usage-archive.js"
 import type { Backend } from "../backend.js"
-import type { StoreUnavailable } from "../mirror-sync.js"
+import type { MirrorSync, StoreUnavailable } from "../mirror-sync.js"
 import * as MirroredStore from "../mirrored-store.js"
 import * as Replicas from "../replicas.js"
 import type { Store } from "../store.js"
@@ -16,7 +16,7 @@ import { makeObjectRemote } from "./object-remote.js"
 export const layer = (
   backend: Extract<Backend, { kind: "object" }>,
   options: { readonly logsDir?: string }
-): Layer.Layer<Store | Replicas.Replicas | Usage.UsageArchive, ConfigError | StoreUnavailable, FileSystem.FileSystem> =>
+): Layer.Layer<Store | MirrorSync | Replicas.Replicas | Usage.UsageArchive, ConfigError | StoreUnavailable, FileSystem.FileSystem> =>
   Either.match(parseEndpoint(backend.endpoint), {
     onLeft: (message) => Layer.fail(new ConfigError({ path: "environment", message: `OBJECTSTORE_ENDPOINT: ${message}` })),
     onRight: (endpoint) =>

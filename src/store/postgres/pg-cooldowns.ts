@@ -58,7 +58,7 @@ WHERE until_ms > $1 AND source <> $2 AND ($3::timestamptz IS NULL OR updated_at 
         return reason === undefined ? [] : [{ credential: r.credential, model: r.model, until: Number(r.until_ms), reason, level: r.level }]
       })
     }),
-    Effect.orElseSucceed((): Array<SharedCooldown> => [])
+    Effect.catchAllCause(() => Effect.succeed<Array<SharedCooldown>>([]))
   )
   const changes = Stream.repeatEffectWithSchedule(Effect.suspend(() => look), Schedule.spaced(COOLDOWN_CHECK)).pipe(
     Stream.flattenIterables

@@ -1,5 +1,6 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError as SqlErrorClass, type SqlError } from "@effect/sql/SqlError"
+import * as Cause from "effect/Cause"
 import * as Reactivity from "@effect/experimental/Reactivity"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -26,6 +27,8 @@ export interface Database {
   readonly listen: Stream.Stream<string, Error>
   /** The reason of a failed query in plain words (the driver's own message, not the wrapper's). */
   readonly reason: (e: SqlError) => string
+  /** The same for whatever a database call ended with (failure or driver defect). */
+  readonly explain: (cause: Cause.Cause<unknown>) => string
 }
 
 /** The store's database, when the PostgreSQL store is in use. @category tags */
@@ -49,6 +52,7 @@ export const makeDatabase = (target: PgTarget, schema: string | undefined): Effe
       acquire: Effect.acquireRelease(Effect.succeed(pool), (p) => Effect.promise(() => p.end()).pipe(Effect.timeoutOption("1 second")))
     }).pipe(Effect.provide(Reactivity.layer), Effect.orDie)
     const payloadPrefix = `${schema ?? ""}:`
+    const reason = (e: SqlError) => (e.cause instanceof Error && e.cause.message !== "" ? e.cause.message : e.message)
 
     const listen = Stream.asyncScoped<string, Error>((emit) =>
       Effect.acquireRelease(
@@ -78,7 +82,11 @@ export const makeDatabase = (target: PgTarget, schema: string | undefined): Effe
       schema,
       table: (name) => (schema === undefined ? quote(name) : `${quote(schema)}.${quote(name)}`),
       listen,
-      reason: (e) => (e.cause instanceof Error && e.cause.message !== "" ? e.cause.message : e.message)
+      reason,
+      explain: (cause) => {
+        const e = Cause.squash(cause)
+        return e instanceof SqlErrorClass ? reason(e) : e instanceof Error ? e.message : String(e)
+      }
     }
   })
 

@@ -1,4 +1,4 @@
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError as SqlErrorClass, type SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
@@ -20,6 +20,16 @@ export const ensureTables = (db: Database) =>
     }
   })
 
+/**
+ * Failures and defects alike as a RemoteError: the driver turns some failures (a rollback
+ * on a dropped connection) into defects, which must not escape as crashes.
+ */
+const orFail = (f: (e: SqlError) => RemoteError) => <A, R>(self: Effect.Effect<A, SqlError, R>): Effect.Effect<A, RemoteError, R> =>
+  self.pipe(
+    Effect.mapError(f),
+    Effect.catchAllDefect((d) => Effect.fail(f(d instanceof SqlErrorClass ? d : new SqlErrorClass({ cause: d, message: "driver failure" }))))
+  )
+
 /** The config's row id in config_store. @category schema */
 export const CONFIG_ROW = "config"
 
@@ -35,6 +45,7 @@ export const makePgRemote = (db: Database, pollInterval: Remote["pollInterval"])
   const ready = onceDone(ensureTables(db))
 
   return {
+    kind: "postgres",
     name,
     pollInterval,
     snapshot: Effect.gen(function*() {
@@ -42,7 +53,7 @@ export const makePgRemote = (db: Database, pollInterval: Remote["pollInterval"])
       const configRows = yield* db.sql.unsafe<{ content: string }>(`SELECT content FROM ${db.table("config_store")} WHERE id = $1`, [CONFIG_ROW])
       const authRows = yield* db.sql.unsafe<{ id: string; content: string }>(`SELECT id, content::text AS content FROM ${db.table("auth_store")} ORDER BY id`)
       return { config: configRows[0]?.content, auths: new Map(authRows.map((r) => [r.id, r.content])) }
-    }).pipe(Effect.mapError(fail("cannot read the store"))),
+    }).pipe(orFail(fail("cannot read the store"))),
     push: (changes) =>
       Effect.gen(function*() {
         yield* ready
@@ -61,7 +72,7 @@ ON CONFLICT (id) DO UPDATE SET content = EXCLUDED.content, updated_at = NOW()`,
         }
         // delivered on commit, to every replica on this schema
         yield* db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, "store")])
-      }).pipe(db.sql.withTransaction, Effect.mapError(fail("cannot write the store"))),
+      }).pipe(db.sql.withTransaction, orFail(fail("cannot write the store"))),
     // NOTIFY is the fast path; a one-row version check each second covers what it cannot
     // reach (PgBouncer in transaction mode, PGlite, a writer that does not notify)
     changes: Stream.merge(
@@ -90,6 +101,6 @@ export const versionChanges = (db: Database): Stream.Stream<void> => {
     const changed = last !== undefined && v !== last
     last = v
     return changed
-  }).pipe(Effect.orElseSucceed(() => false))
+  }).pipe(Effect.catchAllCause(() => Effect.succeed(false)))
   return Stream.repeatEffectWithSchedule(check, Schedule.spaced(VERSION_CHECK)).pipe(Stream.filter((changed) => changed), Stream.as(undefined))
 }

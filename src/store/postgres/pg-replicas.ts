@@ -42,9 +42,10 @@ export const makePgReplicas = (db: Database, sync: MirrorSyncService): Service =
           result = yield* Effect.either(f)
           yield* Effect.ignore(sync.flush)
         }).pipe(db.sql.withTransaction)
-        const outcome = yield* Effect.either(locked)
+        // a lost connection may surface as a driver defect: whatever it was, the work still runs once
+        const outcome = yield* Effect.exit(locked)
         if (result === undefined) {
-          if (Either.isLeft(outcome)) yield* Effect.logDebug(`no cross-replica lock for ${key} (${db.reason(outcome.left)}); running it here alone`)
+          if (outcome._tag === "Failure") yield* Effect.logDebug(`no cross-replica lock for ${key} (${db.explain(outcome.cause)}); running it here alone`)
           result = yield* Effect.either(f)
         }
         return yield* result
@@ -52,7 +53,7 @@ export const makePgReplicas = (db: Database, sync: MirrorSyncService): Service =
     publishCooldown: (c) =>
       table.record(c).pipe(
         Effect.zipRight(db.sql.unsafe(`SELECT pg_notify($1, $2)`, [CHANNEL, notifyPayload(db.schema, PREFIX + JSON.stringify({ from: self, ...c }))])),
-        Effect.catchAll((e) => Effect.logDebug(`cooldown of ${c.credential} not shared: ${db.reason(e)}`)),
+        Effect.catchAllCause((cause) => Effect.logDebug(`cooldown of ${c.credential} not shared: ${db.explain(cause)}`)),
         Effect.asVoid
       ),
     // NOTIFY brings them at once; the table brings them to late starters and where NOTIFY cannot reach

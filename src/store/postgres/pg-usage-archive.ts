@@ -65,7 +65,11 @@ export const makePgUsageArchive = (db: Database): Effect.Effect<Service, never, 
     })
     const drain: Effect.Effect<void, Parameters<Database["reason"]>[0]> = Effect.suspend(() => (queue.length === 0 ? Effect.void : Effect.zipRight(writeBatch, drain)))
     const reportErrors = <A, E extends Parameters<Database["reason"]>[0], R>(self: Effect.Effect<A, E, R>) =>
-      self.pipe(Effect.catchAll((e) => Effect.logDebug(`usage not written yet (${queue.length} waiting): ${db.reason(e)}`)))
+      self.pipe(
+        Effect.catchAll((e) => Effect.logDebug(`usage not written yet (${queue.length} waiting): ${db.reason(e)}`)),
+        // a driver defect on a dropped connection must not end the writer
+        Effect.catchAllDefect((d) => Effect.logDebug(`usage not written yet (${queue.length} waiting): ${String(d)}`))
+      )
 
     const reportDropped = Effect.suspend(() => {
       if (dropped === 0) return Effect.void
@@ -77,7 +81,7 @@ export const makePgUsageArchive = (db: Database): Effect.Effect<Service, never, 
     yield* Effect.addFinalizer(() =>
       drain.pipe(
         Effect.timeout("5 seconds"),
-        Effect.catchAll(() => queue.length === 0 ? Effect.void : Effect.logWarning(`${queue.length} usage record(s) could not be written to ${db.target.display} before shutdown`))
+        Effect.catchAllCause(() => queue.length === 0 ? Effect.void : Effect.logWarning(`${queue.length} usage record(s) could not be written to ${db.target.display} before shutdown`))
       )
     )
 
@@ -111,8 +115,11 @@ FROM ${table} GROUP BY api, model, day, hour`
         }
         return history
       }).pipe(
-        Effect.catchAll((e) =>
-          Effect.as(Effect.logWarning(`usage history not loaded from ${db.target.display} (${db.reason(e)}); counting from zero`), { totals: [], recent: [] })
+        Effect.catchAllCause((cause) =>
+          Effect.as(
+            Effect.logWarning(`usage history not loaded from ${db.target.display} (${db.explain(cause)}); counting from zero`),
+            { totals: [], recent: [] }
+          )
         )
       )
 
