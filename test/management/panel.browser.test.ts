@@ -90,6 +90,7 @@ describe("control panel in Chromium", () => {
         for (const name of [ALPHA, BETA]) await badge(page, name, "active")
         const cells = await rowOf(page, ALPHA).locator("td").allTextContents()
         expect(cells.slice(0, 4)).toEqual([ALPHA, "claude", "alpha@example.com", "active"])
+        expect(await page.locator("#store").textContent()).toMatch(/^Stored in files in .+auths\.$/)
         expect(await page.evaluate("Object.values(sessionStorage)")).toEqual([SECRET])
         expect(await page.evaluate("localStorage.length")).toBe(0)
         expect(page.url()).not.toContain(SECRET)

@@ -35,8 +35,18 @@ function row(file, reload, out) {
   )
 }
 
+/** Where credentials are kept, and whether that backend is in step (`GET /store`). */
+const storeLine = ({ kind, backend, online, pending, "last-error": error }) => {
+  if (kind === "file") return h("p", { id: "store", class: "msg" }, `Stored in ${backend}.`)
+  const state = online
+    ? pending > 0 ? `syncing ${pending} change${pending === 1 ? "" : "s"}` : "in step"
+    : `unreachable${error ? ` (${error})` : ""}; ${pending} change${pending === 1 ? "" : "s"} waiting, kept locally and retried`
+  return h("p", { id: "store", class: online ? "msg" : "msg error" }, `Stored in ${backend}: ${state}.`)
+}
+
 export function show(container) {
   const out = h("div", { class: "out" })
+  const where = h("div")
   const body = h("tbody")
   const table = h(
     "table",
@@ -47,7 +57,8 @@ export function show(container) {
   const list = h("div", {}, table)
 
   async function reload() {
-    const { files } = await api("GET", "/auth-files")
+    const [{ files }, { store }] = await Promise.all([api("GET", "/auth-files"), api("GET", "/store")])
+    fill(where, storeLine(store))
     fill(body, files.map((f) => row(f, reload, out)))
     table.hidden = files.length === 0
     list.querySelector(".msg")?.remove()
@@ -73,7 +84,7 @@ export function show(container) {
 
   fill(
     container,
-    section("Credentials", refresh, out, list),
+    section("Credentials", refresh, where, out, list),
     section("Upload auth files", null, h("label", { for: "upload" }, "Auth file (.json) "), upload)
   )
   return every(5000, () => reload().catch((e) => fill(out, note(e.message, "error"))))
