@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import type { Config } from "../config/schema.js"
 import { endpoints } from "../http/model-lists.js"
+import type { SyncStatus } from "../store/mirror-sync.js"
 
 /** Whether a listen host is reachable only from this machine. @category network */
 export const isLoopbackHost = (host: string | undefined): boolean =>
@@ -27,12 +28,17 @@ export const bannerLines = (input: {
   readonly configExists: boolean
   readonly config: Config
   readonly version: string
+  /** The store's backend, when it is not the plain files. */
+  readonly store?: SyncStatus
 }): { readonly lines: ReadonlyArray<string>; readonly warning?: string } => {
   const { apiKeys, authFiles } = countCredentials(input.config)
   const where = input.host === undefined ? "all interfaces" : input.host
   const lines = [
     `cli-proxy-api ${input.version} listening on ${input.url} (${where})`,
     `  config:      ${input.configFile}${input.configExists ? "" : " (not found: built-in defaults)"}`,
+    ...(input.store === undefined || input.store.kind === "file"
+      ? []
+      : [`  store:       ${input.store.backend} (${input.store.online ? "in step" : "unreachable: serving from the local mirror, changes kept until it returns"})`]),
     `  auth-dir:    ${input.config.authDir}`,
     `  credentials: ${apiKeys + authFiles} (${apiKeys} API keys in config, ${authFiles} auth files)`,
     `  client keys: ${input.config.apiKeys.length === 0 ? "none (open access)" : input.config.apiKeys.length}`,

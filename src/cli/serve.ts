@@ -6,6 +6,7 @@ import * as Layer from "effect/Layer"
 import * as App from "../app.js"
 import { ConfigService } from "../config/config-service.js"
 import { HttpListener } from "../http/server.js"
+import { MirrorSync } from "../store/mirror-sync.js"
 import { bannerLines } from "./banner.js"
 import { version } from "./version.js"
 
@@ -23,7 +24,8 @@ export const printBanner = Effect.gen(function*() {
     configFile: config.file,
     configExists: fs.existsSync(config.file),
     config: current,
-    version
+    version,
+    store: yield* (yield* MirrorSync).status
   })
   yield* Console.log(banner.lines.join("\n"))
   if (banner.warning) {

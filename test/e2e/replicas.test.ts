@@ -11,6 +11,7 @@ import { Effect } from "effect"
 import * as Claude from "../fakes/claude.js"
 import { tokenEndpoint } from "../fakes/oauth-token.js"
 import { isRealServer, postgresUrl, query, tcpRelay, testSchema } from "../support/postgres.js"
+import { freePort, type Running, start as startProcess } from "../support/process.js"
 import { eventuallyEffect, http, startServer, tempDir } from "../support/server.js"
 
 const SECRET = "replica-mgmt-secret"
@@ -144,7 +145,26 @@ describe("replicas share token refreshes and cooldowns", () => {
     }), 40_000)
 })
 
-describe("store faults at start", () => {
+describe("serve as a process on a store backend", () => {
+  it.scopedLive("the banner names the backend; SIGTERM stops it cleanly", () =>
+    Effect.gen(function*() {
+      const port = yield* Effect.promise(freePort)
+      const { envFor, schema } = yield* sharedDatabase([`port: ${port}`, "host: 127.0.0.1", "logging-to-file: false"])
+      const dir = yield* tempDir
+      const children: Array<Running> = []
+      yield* Effect.addFinalizer(() => Effect.sync(() => children.forEach((c) => c.stop("SIGKILL"))))
+      const p = startProcess(children, process.execPath, [path.resolve("dist/main.js"), "serve"], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, ...envFor(dir) }
+      })
+      yield* Effect.promise(() => p.waitFor(`listening on http://127.0.0.1:${port}`, 20_000))
+      yield* Effect.promise(() => p.waitFor("store:       PostgreSQL at 127.0.0.1:"))
+      expect(p.out()).toContain(`(schema ${schema}) (in step)`)
+      expect(p.out()).toContain(`auth-dir:    ${path.join(dir, "pgstore", "auths")}`)
+      p.stop("SIGTERM")
+      expect(yield* Effect.promise(() => p.exited)).toBe(0)
+    }), 40_000)
+
   it.scopedLive("PostgreSQL unreachable and no mirror: `serve` says so and exits non-zero", () =>
     Effect.gen(function*() {
       const dir = yield* tempDir
