@@ -1,8 +1,26 @@
 import { randomBytes } from "node:crypto"
+import * as nodeFs from "node:fs"
 import * as path from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
 import type { PlatformError } from "@effect/platform/Error"
 import * as Effect from "effect/Effect"
+
+/**
+ * The same, synchronously and without the compare: for the mirror sync's small files
+ * (records pulled from a backend, its own state), written between two reads of the folder.
+ * @category writing
+ */
+export const writeAtomicallySync = (file: string, text: string, mode = 0o600): void => {
+  nodeFs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`)
+  try {
+    nodeFs.writeFileSync(tmp, text, { mode })
+    nodeFs.renameSync(tmp, file)
+  } catch (e) {
+    nodeFs.rmSync(tmp, { force: true })
+    throw e
+  }
+}
 
 /** Options of an atomic write. @category models */
 export interface AtomicWriteOptions {

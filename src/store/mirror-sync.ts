@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
+import { writeAtomicallySync } from "./atomic-write.js"
 import { type Remote, type RemoteChange, RemoteError, type RemoteSnapshot } from "./remote.js"
 import { CONFIG_KEY, contentHash, readSyncState, type SyncState, writeSyncState } from "./sync-state.js"
 
@@ -140,12 +141,6 @@ const localText = (key: string, text: string) => {
   }
 }
 
-const writeFileAtomic = (file: string, text: string) => {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.sync.tmp`)
-  fs.writeFileSync(tmp, text, { mode: 0o600 })
-  fs.renameSync(tmp, file)
-}
 
 /** The options of the sync engine. @category models */
 export interface SyncOptions {
@@ -235,7 +230,7 @@ export const start = (options: SyncOptions) =>
             // the base moves first, so the watcher's echo of this write is not pushed back
             setBase(state, k, their)
             if (text === undefined) fs.rmSync(file, { force: true })
-            else writeFileAtomic(file, localText(k, text))
+            else writeAtomicallySync(file, localText(k, text))
             if (k !== CONFIG_KEY) yield* onApplied(k)
             yield* Effect.logInfo(`${remote.name}: ${text === undefined ? "removed" : "updated"} ${k} from the backend`)
           } else {

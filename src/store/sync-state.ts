@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
-import * as path from "node:path"
+import { writeAtomicallySync } from "./atomic-write.js"
 
 /**
  * What the mirror and the backend last agreed on, per record: the base of the three-way
@@ -64,8 +64,4 @@ export const readSyncState = (file: string): SyncState | undefined => {
 }
 
 /** Writes the state file atomically (temp file and rename), synchronously: it is small. @category io */
-export const writeSyncState = (file: string, state: SyncState): void => {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`)
-  fs.writeFileSync(tmp, JSON.stringify(state, null, 2), { mode: 0o600 })
-  fs.renameSync(tmp, file)
-}
+export const writeSyncState = (file: string, state: SyncState): void => writeAtomicallySync(file, JSON.stringify(state, null, 2))

@@ -1,3 +1,4 @@
+import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
@@ -63,8 +64,8 @@ export const makePgUsageArchive = (db: Database): Effect.Effect<Service, never, 
         Effect.tap(() => Effect.sync(() => void (queue = queue.slice(batch.length))))
       )
     })
-    const drain: Effect.Effect<void, Parameters<Database["reason"]>[0]> = Effect.suspend(() => (queue.length === 0 ? Effect.void : Effect.zipRight(writeBatch, drain)))
-    const reportErrors = <A, E extends Parameters<Database["reason"]>[0], R>(self: Effect.Effect<A, E, R>) =>
+    const drain: Effect.Effect<void, SqlError> = Effect.suspend(() => (queue.length === 0 ? Effect.void : Effect.zipRight(writeBatch, drain)))
+    const reportErrors = <A, E extends SqlError, R>(self: Effect.Effect<A, E, R>) =>
       self.pipe(
         Effect.catchAll((e) => Effect.logDebug(`usage not written yet (${queue.length} waiting): ${db.reason(e)}`)),
         // a driver defect on a dropped connection must not end the writer

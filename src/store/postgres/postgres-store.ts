@@ -1,5 +1,6 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as MirrorSync from "../mirror-sync.js"
@@ -22,7 +23,7 @@ export interface PostgresStoreOptions {
   /** The local mirror: `<PGSTORE_LOCAL_PATH>/pgstore`. */
   readonly root: string
   /** How often to look for changes NOTIFY may have missed (default 10 s). */
-  readonly pollInterval?: MirroredStore.MirroredStoreOptions["startTimeout"]
+  readonly pollInterval?: Duration.DurationInput
   readonly startTimeout?: MirroredStore.MirroredStoreOptions["startTimeout"]
   readonly retry?: MirroredStore.MirroredStoreOptions["retry"]
   readonly logsDir?: string
